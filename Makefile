@@ -1,0 +1,107 @@
+# fremdrift: build, run and test.
+#   make run    install what is missing, build, start a local PostgreSQL, migrate, serve
+#   make test   the same set-up on a throwaway cluster, then every test under ASan/UBSan
+#   make bench  wrk against the running service next to pgbench running the same SQL
+# Targets that need packages first run scripts/deps.sh, then re-enter make so that
+# pkg-config sees the freshly installed libraries.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+.SUFFIXES:
+
+PKGS := libulfius libmicrohttpd jansson libjwt libpq libcrypto
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+
+CFLAGS_COMMON = -std=gnu11 -Wall -Wextra -Werror -g -D_GNU_SOURCE -MMD -MP -Iservice $(PKG_CFLAGS)
+CFLAGS_RELEASE = $(CFLAGS_COMMON) -O2
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CFLAGS_ASAN = $(CFLAGS_COMMON) -O1 $(SANITIZE)
+
+SERVICE_SRC := $(filter-out service/main.c service/devtoken.c,$(wildcard service/*.c))
+UNIT_SRC := $(wildcard tests/unit/*.c) tests/support/http_client.c tests/support/selftest_http_client.c
+ITEST_SRC := $(wildcard tests/integration/*.c) $(filter-out tests/support/selftest_%.c,$(wildcard tests/support/*.c))
+
+REL := build/release
+ASAN := build/asan
+
+.PHONY: build build-asan deps run test bench token db-stop migrate lint spec clean
+
+deps:
+	@scripts/deps.sh
+
+build: $(REL)/fremdrift $(REL)/fremdrift-token
+
+build-asan: $(ASAN)/fremdrift $(ASAN)/fremdrift-token $(ASAN)/unit-tests $(ASAN)/integration-tests
+
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory build
+	@scripts/run.sh
+
+test:
+	@scripts/deps.sh --lint
+	@$(MAKE) --no-print-directory build-asan
+	@scripts/test.sh
+
+bench:
+	@scripts/deps.sh --bench
+	@$(MAKE) --no-print-directory build
+	@scripts/bench.sh
+
+token: $(REL)/fremdrift-token
+	@scripts/token.sh "$(ROLE)" "$(SUB)" "$(MUNICIPALITY)" "$(CPR)"
+
+migrate: $(REL)/fremdrift
+	@scripts/run.sh migrate
+
+db-stop:
+	@scripts/pg.sh stop dev
+
+lint:
+	@scripts/lint.sh
+
+clean:
+	rm -rf build
+
+# Objects: one tree per build flavour.
+$(REL)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_RELEASE) -c $< -o $@
+
+$(ASAN)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ASAN) -c $< -o $@
+
+# The contract is embedded in the binary (service/openapi_blob.S).
+$(REL)/service/openapi_blob.o $(ASAN)/service/openapi_blob.o: service/openapi_blob.S openapi.yaml
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+
+$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/openapi_blob.o
+	$(AR) rcs $@ $^
+
+$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/openapi_blob.o
+	$(AR) rcs $@ $^
+
+$(REL)/fremdrift: $(REL)/service/main.o $(REL)/libfremdrift.a
+	$(CC) $^ -o $@ $(PKG_LIBS)
+
+$(REL)/fremdrift-token: $(REL)/service/devtoken.o $(REL)/libfremdrift.a
+	$(CC) $^ -o $@ $(PKG_LIBS)
+
+$(ASAN)/fremdrift: $(ASAN)/service/main.o $(ASAN)/libfremdrift.a
+	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS)
+
+$(ASAN)/fremdrift-token: $(ASAN)/service/devtoken.o $(ASAN)/libfremdrift.a
+	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS)
+
+$(ASAN)/unit-tests: $(UNIT_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libfremdrift.a
+	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS) -lcriterion
+
+$(ASAN)/integration-tests: $(ITEST_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libfremdrift.a
+	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS) -lcriterion
+
+$(ASAN)/tests/%.o: CFLAGS_ASAN += -Itests/support
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# `make test`: a throwaway PostgreSQL cluster on a free port, the service built with
+# AddressSanitizer and UBSan running as a real process, then: the OpenAPI lint, the unit
+# tests, the integration tests over HTTP, the resilience test (PostgreSQL stopped and
+# started under the running service), the contract check of every recorded response, and
+# a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+name="test-$$"
+state="$repo/var/$name"
+asan="$repo/build/asan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+service_pid=""
+cleanup() {
+    if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+        kill -TERM "$service_pid" 2>/dev/null
+        wait "$service_pid" 2>/dev/null
+    fi
+    scripts/pg.sh destroy "$name" >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+free_port() {
+    for _ in $(seq 1 100); do
+        local p=$(( (RANDOM % 25000) + 30000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+failures=0
+passed=0
+failed=0
+note_failure() { echo "FAILED: $*" >&2; failures=$((failures + 1)); }
+
+# Runs one criterion binary; counts its synthesis and treats any sanitizer report in its
+# output as a failure, since a leak found when a forked test exits does not fail that test.
+run_suite() {
+    local label=$1; shift
+    local log="$state/$label.log"
+    echo "== $label"
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local line
+    line=$(grep -a 'Synthesis:' "$log" | tail -n 1)
+    if [ -n "$line" ]; then
+        local tested passing
+        tested=$(sed -E 's/.*Tested: ([0-9]+).*/\1/' <<<"$line")
+        passing=$(sed -E 's/.*Passing: ([0-9]+).*/\1/' <<<"$line")
+        passed=$((passed + passing))
+        failed=$((failed + tested - passing))
+    fi
+    if grep -aqE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
+        note_failure "$label: sanitizer report"
+        failed=$((failed + 1))
+    fi
+    [ "$rc" -eq 0 ] || note_failure "$label exited $rc"
+}
+
+echo "== OpenAPI lint"
+scripts/lint.sh || note_failure "OpenAPI lint"
+
+pg_port=""
+for _ in 1 2 3 4 5; do
+    pg_port=$(free_port) || break
+    if scripts/pg.sh start "$name" "$pg_port" --throwaway; then break; fi
+    scripts/pg.sh destroy "$name" >/dev/null 2>&1
+    pg_port=""
+done
+[ -n "$pg_port" ] || { echo "could not start a throwaway PostgreSQL cluster" >&2; exit 1; }
+scripts/dev-keys.sh "$state" >/dev/null
+set -a
+. "$state/env"
+. "$state/service.env"
+set +a
+export FREMDRIFT_MIGRATIONS_DIR="$repo/sql"
+export FREMDRIFT_DB_POOL_SIZE=6
+export FREMDRIFT_DB_POOL_WAIT_MS=1000
+export FREMDRIFT_DB_CONNECT_TIMEOUT_S=2
+export FREMDRIFT_SHUTDOWN_GRACE_S=10
+export FREMDRIFT_CONNECTION_TIMEOUT_S=3
+export FREMDRIFT_CORS_ORIGINS=https://portal.example
+
+"$asan/fremdrift" migrate > "$state/migrate.log" 2>&1 || { cat "$state/migrate.log"; exit 1; }
+
+service_port=$(free_port) || exit 1
+export FREMDRIFT_PORT=$service_port
+"$asan/fremdrift" serve > "$state/service.log" 2>&1 &
+service_pid=$!
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$service_port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$service_pid" 2>/dev/null || break
+    sleep 0.1
+done
+curl -sf "http://127.0.0.1:$service_port/readyz" >/dev/null || {
+    echo "the service did not become ready; its log:" >&2
+    tail -n 30 "$state/service.log" >&2
+    exit 1
+}
+
+export FREMDRIFT_TEST_URL="http://127.0.0.1:$service_port"
+export FREMDRIFT_TEST_STATE="$state"
+export FREMDRIFT_TEST_PG_NAME="$name"
+export FREMDRIFT_TEST_PG_PORT="$pg_port"
+export FREMDRIFT_TEST_RECORD="$state/responses.jsonl"
+export FREMDRIFT_TEST_SERVICE_LOG="$state/service.log"
+
+run_suite unit "$asan/unit-tests" --jobs 2
+run_suite integration "$asan/integration-tests" --filter '!(resilience)/*' --jobs 4
+run_suite resilience "$asan/integration-tests" --filter 'resilience/*' --jobs 1
+
+echo "== contract check of recorded responses"
+scripts/contract.sh "$FREMDRIFT_TEST_RECORD" || note_failure "responses do not match openapi.yaml"
+
+echo "== shutdown"
+kill -TERM "$service_pid"
+wait "$service_pid"
+rc=$?
+service_pid=""
+if [ "$rc" -ne 0 ] || grep -aqE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$state/service.log"; then
+    grep -aA30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$state/service.log" | head -n 60 >&2
+    note_failure "the service exited $rc on SIGTERM or reported a sanitizer error"
+    failed=$((failed + 1))
+fi
+grep -aq '"msg":"stopped"' "$state/service.log" || note_failure "the service did not log a clean stop"
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failures" -eq 0 ] && [ "$failed" -eq 0 ]

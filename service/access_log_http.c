@@ -1,0 +1,40 @@
+/* GET /v1/access-log: the municipality's access log, for auditors. */
+#include "db.h"
+#include "handlers.h"
+#include "page.h"
+#include "reply.h"
+#include "request.h"
+#include "validate.h"
+
+static const struct db_stmt list = {
+    "access_log_list",
+    "SELECT l.id, json_build_object('id', l.id, 'at', rfc3339(l.at), 'actor_sub', l.actor_sub, "
+    "'actor_role', l.actor_role, 'action', l.action, 'resource_type', l.resource_type, "
+    "'resource_id', l.resource_id, 'citizen_id', l.citizen_id, 'criteria', l.criteria, "
+    "'request_id', l.request_id)::text FROM access_log l "
+    "WHERE ($1::uuid IS NULL OR l.citizen_id = $1::uuid) "
+    "AND ($2::uuid IS NULL OR l.resource_id = $2::uuid) "
+    "AND l.id > $3::bigint ORDER BY l.id LIMIT $4::integer"};
+
+void api_access_log_list(struct request *rq, struct reply *r)
+{
+    static const char *const allowed[] = {"citizen_id", "resource_id", "limit", "cursor", NULL};
+    struct page p;
+    if (request_only_query(rq, r, allowed) != 0 || page_from_query(rq, r, &p) != 0)
+        return;
+    const char *citizen = request_query(rq, "citizen_id");
+    const char *resource = request_query(rq, "resource_id");
+    if ((citizen && !text_is_uuid(citizen)) || (resource && !text_is_uuid(resource))) {
+        reply_problem(r, PROBLEM_BAD_REQUEST, "citizen_id and resource_id must be UUIDs.");
+        return;
+    }
+    const char *values[] = {citizen, resource, p.after, p.fetch};
+    PGresult *res;
+    enum db_status st = db_exec(rq->db, &list, 4, values, &res);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return;
+    }
+    page_reply(r, res, &p);
+    PQclear(res);
+}

@@ -1,0 +1,357 @@
+/* /v1/cases and /v1/me/cases: create, read, list, change (with If-Match) and close. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access_log.h"
+#include "calendar.h"
+#include "cases.h"
+#include "events.h"
+#include "handlers.h"
+#include "page.h"
+#include "reference.h"
+#include "reply.h"
+#include "request.h"
+#include "roles.h"
+#include "validate.h"
+
+static void not_found(struct reply *r)
+{
+    reply_problem(r, PROBLEM_NOT_FOUND, "No such case is visible to you.");
+}
+
+/* Looks up a reference code in force on a date; records a field error when none is. */
+static int resolve(struct request *rq, struct reply *r, struct check *c, const char *kind,
+                   const char *field, const char *code, const char *date, char id[24])
+{
+    enum db_status st = reference_resolve(rq->db, kind, code, date, id);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return -1;
+    }
+    if (!*id)
+        check_fail(c, field, "no such code is in force on that date (see /v1/reference)");
+    return 0;
+}
+
+static int staff_id(struct check *c, const char *key, const char **out)
+{
+    int got = check_text(c, key, 0, TEXT_LINE, 128, out);
+    if (got == CHECK_OK && !text_is_identifier(*out)) {
+        check_fail(c, key, "must be a staff identifier (printable characters, no spaces)");
+        return CHECK_INVALID;
+    }
+    return got;
+}
+
+static int invalid(struct reply *r, struct check *c)
+{
+    if (!check_failed(c))
+        return 0;
+    reply_invalid(r, check_take_errors(c));
+    return 1;
+}
+
+/* The access-log row, the event and the reply every successful change ends with. */
+static void finish_write(struct request *rq, struct reply *r, const char *id, const char *event,
+                         const char *action, int status)
+{
+    struct case_row row;
+    int found;
+    enum db_status st = case_fetch(rq->db, id, 0, &row, &found);
+    if (st == DB_OK && !found)
+        st = DB_ERROR;
+    char version[24] = "", *doc_text = NULL;
+    if (st == DB_OK) {
+        snprintf(version, sizeof(version), "%ld", row.version);
+        st = access_log_write(rq, action, "case", row.id, row.citizen_id, NULL);
+    }
+    if (st == DB_OK) {
+        doc_text = json_dumps(row.doc, JSON_COMPACT);
+        st = doc_text ? events_emit(rq, event, "case", row.id, version, row.municipality, doc_text) : DB_ERROR;
+        free(doc_text);
+    }
+    if (st != DB_OK) {
+        case_row_clear(&row);
+        db_reply_error(r, st);
+        return;
+    }
+    reply_header(r, "ETag", "\"%ld\"", row.version);
+    reply_header(r, "Location", "/v1/cases/%s", row.id);
+    reply_json(r, status, json_incref(row.doc));
+    case_row_clear(&row);
+}
+
+void api_cases_create(struct request *rq, struct reply *r)
+{
+    static const char *const allowed[] = {"citizen_id", "target_group", "target_group_since", "benefit",
+                                          "benefit_start", "caseworker", "coordinating_caseworker", NULL};
+    struct check c;
+    struct cal_date since, start;
+    const char *citizen = NULL, *tg = NULL, *benefit = NULL, *cw = NULL, *coordinator = NULL;
+    check_begin(&c, rq->body, "");
+    check_only(&c, allowed);
+    check_uuid(&c, "citizen_id", 1, &citizen);
+    check_text(&c, "target_group", 1, TEXT_LINE, 60, &tg);
+    int has_since = check_date(&c, "target_group_since", 1, &since) == CHECK_OK;
+    check_text(&c, "benefit", 1, TEXT_LINE, 60, &benefit);
+    int has_start = check_date(&c, "benefit_start", 1, &start) == CHECK_OK;
+    staff_id(&c, "caseworker", &cw);
+    staff_id(&c, "coordinating_caseworker", &coordinator);
+    if (!cw && rq->role == ROLE_CASEWORKER)
+        cw = rq->claims.sub;
+    else if (!cw && !json_object_get(rq->body, "caseworker"))
+        check_fail(&c, "caseworker", "required when a team lead creates the case");
+
+    char tg_id[24] = "", benefit_id[24] = "";
+    const char *since_text = json_string_value(json_object_get(rq->body, "target_group_since"));
+    const char *start_text = json_string_value(json_object_get(rq->body, "benefit_start"));
+    if ((tg && has_since && resolve(rq, r, &c, "target_group", "target_group", tg, since_text, tg_id) != 0) ||
+        (benefit && has_start && resolve(rq, r, &c, "benefit", "benefit", benefit, start_text, benefit_id) != 0)) {
+        check_end(&c);
+        return;
+    }
+    if (invalid(r, &c)) {
+        check_end(&c);
+        return;
+    }
+    struct case_fields f = {citizen, tg_id, since_text, benefit_id, start_text, cw, coordinator};
+    char id[37];
+    enum db_status st = case_insert(rq->db, &f, id);
+    if (st == DB_NOT_VISIBLE || st == DB_FOREIGN_KEY) {
+        check_fail(&c, "citizen_id", "no such citizen is registered in your municipality");
+        reply_invalid(r, check_take_errors(&c));
+    } else if (st != DB_OK) {
+        db_reply_error(r, st);
+    } else {
+        finish_write(rq, r, id, "case.created", "create", 201);
+    }
+    check_end(&c);
+}
+
+void api_cases_get(struct request *rq, struct reply *r)
+{
+    const char *id = request_param(rq, "case_id");
+    struct case_row row;
+    int found = 0;
+    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, 0, &row, &found) : DB_OK;
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return;
+    }
+    if (!found) {
+        not_found(r);
+        return;
+    }
+    st = access_log_write(rq, "read", "case", row.id, row.citizen_id, NULL);
+    if (st != DB_OK) {
+        case_row_clear(&row);
+        db_reply_error(r, st);
+        return;
+    }
+    reply_header(r, "ETag", "\"%ld\"", row.version);
+    reply_json(r, 200, json_incref(row.doc));
+    case_row_clear(&row);
+}
+
+/* Locks the case and checks that the caller's If-Match still holds and it is open.
+ * Returns 0 with row filled (caller clears), or -1 with the reply set. */
+static int lock_current(struct request *rq, struct reply *r, long version, struct case_row *row)
+{
+    const char *id = request_param(rq, "case_id");
+    int found = 0;
+    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, 1, row, &found) : DB_OK;
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return -1;
+    }
+    if (!found) {
+        not_found(r);
+        return -1;
+    }
+    if (row->version != version) {
+        reply_problem(r, PROBLEM_PRECONDITION_FAILED,
+                      "The case has changed since you read it; read it again and retry.");
+    } else if (strcmp(row->status, "open") != 0) {
+        reply_problem(r, PROBLEM_INVALID_STATE, "The case is %s.", row->status);
+        reply_problem_extend(r, "state", json_string(row->status));
+    } else {
+        return 0;
+    }
+    case_row_clear(row);
+    return -1;
+}
+
+void api_cases_update(struct request *rq, struct reply *r)
+{
+    static const char *const allowed[] = {"target_group", "target_group_since", "benefit", "benefit_start",
+                                          "caseworker", "coordinating_caseworker", NULL};
+    long version;
+    if (request_if_match_version(rq, r, &version) != 0)
+        return;
+    struct check c;
+    struct cal_date d;
+    const char *tg = NULL, *benefit = NULL, *cw = NULL, *coordinator = NULL;
+    check_begin(&c, rq->body, "");
+    check_only(&c, allowed);
+    check_text(&c, "target_group", 0, TEXT_LINE, 60, &tg);
+    check_date(&c, "target_group_since", 0, &d);
+    check_text(&c, "benefit", 0, TEXT_LINE, 60, &benefit);
+    check_date(&c, "benefit_start", 0, &d);
+    staff_id(&c, "caseworker", &cw);
+    int clear_coordinator = check_is_null(&c, "coordinating_caseworker");
+    if (!clear_coordinator)
+        staff_id(&c, "coordinating_caseworker", &coordinator);
+    if (json_object_size(rq->body) == 0)
+        check_fail(&c, "", "name at least one field to change");
+    struct case_row row;
+    if (invalid(r, &c) || lock_current(rq, r, version, &row) != 0) {
+        check_end(&c);
+        return;
+    }
+
+    const char *since = json_string_value(json_object_get(rq->body, "target_group_since"));
+    const char *start = json_string_value(json_object_get(rq->body, "benefit_start"));
+    struct case_fields f = {
+        .citizen_id = row.citizen_id,
+        .target_group_id = row.target_group_id,
+        .target_group_since = since ? since : row.target_group_since,
+        .benefit_id = row.benefit_id,
+        .benefit_start = start ? start : row.benefit_start,
+        .caseworker = cw ? cw : row.caseworker,
+        .coordinating_caseworker = clear_coordinator ? NULL
+                                   : coordinator     ? coordinator
+                                   : *row.coordinating_caseworker ? row.coordinating_caseworker : NULL,
+    };
+    char tg_id[24], benefit_id[24];
+    int failed = 0;
+    if (tg || since) {
+        failed = resolve(rq, r, &c, "target_group", tg ? "target_group" : "target_group_since",
+                         tg ? tg : row.target_group, f.target_group_since, tg_id) != 0;
+        f.target_group_id = tg_id;
+    }
+    if (!failed && (benefit || start)) {
+        failed = resolve(rq, r, &c, "benefit", benefit ? "benefit" : "benefit_start",
+                         benefit ? benefit : row.benefit, f.benefit_start, benefit_id) != 0;
+        f.benefit_id = benefit_id;
+    }
+    int updated = 0;
+    if (!failed && !invalid(r, &c)) {
+        enum db_status st = case_update(rq->db, row.id, version, &f, &updated);
+        if (st != DB_OK)
+            db_reply_error(r, st);
+        else if (!updated)
+            reply_problem(r, PROBLEM_PRECONDITION_FAILED, "The case has changed since you read it.");
+        else
+            finish_write(rq, r, row.id, "case.updated", "update", 200);
+    }
+    case_row_clear(&row);
+    check_end(&c);
+}
+
+void api_cases_close(struct request *rq, struct reply *r)
+{
+    static const char *const allowed[] = {"reason", NULL};
+    long version;
+    if (request_if_match_version(rq, r, &version) != 0)
+        return;
+    struct check c;
+    const char *reason = NULL;
+    check_begin(&c, rq->body, "");
+    check_only(&c, allowed);
+    check_text(&c, "reason", 1, TEXT_MULTILINE, 1000, &reason);
+    struct case_row row;
+    if (invalid(r, &c) || lock_current(rq, r, version, &row) != 0) {
+        check_end(&c);
+        return;
+    }
+    check_end(&c);
+    int updated = 0;
+    enum db_status st = case_close(rq->db, row.id, version, reason, &updated);
+    if (st != DB_OK)
+        db_reply_error(r, st);
+    else if (!updated)
+        reply_problem(r, PROBLEM_PRECONDITION_FAILED, "The case has changed since you read it.");
+    else
+        finish_write(rq, r, row.id, "case.closed", "update", 200);
+    case_row_clear(&row);
+}
+
+static void list_cases(struct request *rq, struct reply *r, const char *const *allowed)
+{
+    static const char *const statuses[] = {"open", "closed", NULL};
+    struct page p;
+    if (request_only_query(rq, r, allowed) != 0 || page_from_query(rq, r, &p) != 0)
+        return;
+    struct case_filter f = {
+        .caseworker = request_query(rq, "caseworker"),
+        .target_group = request_query(rq, "target_group"),
+        .status = request_query(rq, "status"),
+        .citizen_id = request_query(rq, "citizen_id"),
+    };
+    int status_ok = !f.status;
+    for (size_t i = 0; f.status && statuses[i]; i++)
+        status_ok |= strcmp(statuses[i], f.status) == 0;
+    if (!status_ok || (f.citizen_id && !text_is_uuid(f.citizen_id)) ||
+        (f.caseworker && !text_is_identifier(f.caseworker)) ||
+        (f.target_group && strlen(f.target_group) > 60)) {
+        reply_problem(r, PROBLEM_BAD_REQUEST,
+                      "Filters: status is open or closed, citizen_id a UUID, caseworker a staff id.");
+        return;
+    }
+    json_t *criteria = json_pack("{s:s?, s:s?, s:s?, s:s?}", "caseworker", f.caseworker, "target_group",
+                                 f.target_group, "status", f.status, "citizen_id", f.citizen_id);
+    enum db_status st = access_log_write(rq, "search", "case", NULL, f.citizen_id, criteria);
+    json_decref(criteria);
+    PGresult *res = NULL;
+    if (st == DB_OK)
+        st = case_list(rq->db, &f, &p, &res);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return;
+    }
+    page_reply(r, res, &p);
+    PQclear(res);
+}
+
+void api_cases_list(struct request *rq, struct reply *r)
+{
+    static const char *const allowed[] = {"caseworker", "target_group", "status", "citizen_id",
+                                          "limit", "cursor", NULL};
+    list_cases(rq, r, allowed);
+}
+
+void api_me_cases(struct request *rq, struct reply *r)
+{
+    static const char *const allowed[] = {"status", "limit", "cursor", NULL};
+    list_cases(rq, r, allowed);
+}
+
+void api_cases_assignments(struct request *rq, struct reply *r)
+{
+    const char *id = request_param(rq, "case_id");
+    struct case_row row;
+    int found = 0;
+    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, 0, &row, &found) : DB_OK;
+    if (st == DB_OK && !found) {
+        not_found(r);
+        return;
+    }
+    PGresult *res = NULL;
+    if (st == DB_OK)
+        st = access_log_write(rq, "read", "case", row.id, row.citizen_id, NULL);
+    if (st == DB_OK)
+        st = case_assignments(rq->db, row.id, &res);
+    case_row_clear(&row);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return;
+    }
+    json_t *items = json_loads(db_value(res, 0, 0), 0, NULL);
+    PQclear(res);
+    if (!items) {
+        reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:o}", "items", items));
+}

@@ -1,0 +1,148 @@
+/* Configuration as a table: one row per environment variable, with its default, its
+ * bounds and where it lands in struct config. Adding a setting is adding a row. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum var_kind { VAR_INT, VAR_STRING, VAR_CHOICE };
+
+struct config_var {
+    const char *name;
+    const char *default_value;
+    enum var_kind kind;
+    long min, max;          /* VAR_INT bounds */
+    const char *choices;    /* VAR_CHOICE: values separated by '|' */
+    int required;           /* no default: the service cannot start without it */
+    size_t offset;
+    size_t size;            /* VAR_STRING / VAR_CHOICE buffer size */
+    const char *meaning;
+};
+
+#define INT_VAR(field) offsetof(struct config, field), sizeof(int)
+#define LONG_VAR(field) offsetof(struct config, field), sizeof(long)
+#define STR_VAR(field) offsetof(struct config, field), sizeof(((struct config *)0)->field)
+
+static const struct config_var vars[] = {
+    {"FREMDRIFT_BIND", "127.0.0.1", VAR_STRING, 0, 0, NULL, 0, STR_VAR(bind_address),
+     "IPv4 address to listen on"},
+    {"FREMDRIFT_PORT", "8080", VAR_INT, 1, 65535, NULL, 0, INT_VAR(port),
+     "TCP port to listen on"},
+    {"FREMDRIFT_MAX_CONNECTIONS", "512", VAR_INT, 4, 65536, NULL, 0, INT_VAR(max_connections),
+     "HTTP connections served at once; more are refused"},
+    {"FREMDRIFT_CONNECTION_TIMEOUT_S", "15", VAR_INT, 1, 3600, NULL, 0, INT_VAR(connection_timeout_s),
+     "seconds an idle or slow client may hold a connection"},
+    {"FREMDRIFT_THREADS", "4", VAR_INT, 1, 256, NULL, 0, INT_VAR(threads),
+     "HTTP worker threads"},
+    {"FREMDRIFT_MAX_BODY_BYTES", "1048576", VAR_INT, 1024, 67108864, NULL, 0, LONG_VAR(max_body_bytes),
+     "largest request body accepted; larger ones get 413"},
+    {"FREMDRIFT_DATABASE_URL", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(database_url),
+     "libpq connection string of the service's own role (owns nothing, subject to RLS)"},
+    {"FREMDRIFT_MIGRATION_DATABASE_URL", "", VAR_STRING, 0, 0, NULL, 0, STR_VAR(migration_database_url),
+     "connection string of the schema owner; when set, migrations run at start-up"},
+    {"FREMDRIFT_MIGRATIONS_DIR", "sql", VAR_STRING, 0, 0, NULL, 0, STR_VAR(migrations_dir),
+     "directory of the numbered SQL migrations"},
+    {"FREMDRIFT_DB_POOL_SIZE", "8", VAR_INT, 1, 512, NULL, 0, INT_VAR(db_pool_size),
+     "PostgreSQL connections in the pool"},
+    {"FREMDRIFT_DB_POOL_WAIT_MS", "2000", VAR_INT, 1, 60000, NULL, 0, INT_VAR(db_pool_wait_ms),
+     "how long a request waits for a pooled connection before 503"},
+    {"FREMDRIFT_DB_STATEMENT_TIMEOUT_MS", "5000", VAR_INT, 10, 600000, NULL, 0, INT_VAR(db_statement_timeout_ms),
+     "PostgreSQL statement_timeout for request statements"},
+    {"FREMDRIFT_DB_CONNECT_TIMEOUT_S", "3", VAR_INT, 1, 60, NULL, 0, INT_VAR(db_connect_timeout_s),
+     "seconds to wait when (re)connecting to PostgreSQL"},
+    {"FREMDRIFT_READ_COMMIT", "async", VAR_CHOICE, 0, 0, "async|sync", 0, STR_VAR(read_commit),
+     "commit mode of a read's access-log row: async (no WAL flush wait) or sync"},
+    {"FREMDRIFT_JWT_KEYS", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(jwt_keys_file),
+     "JSON file listing the token verification public keys (kid, alg, issuer, file)"},
+    {"FREMDRIFT_JWT_ISSUERS", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(jwt_issuers),
+     "comma-separated issuers whose tokens are accepted"},
+    {"FREMDRIFT_JWT_AUDIENCE", "fremdrift", VAR_STRING, 0, 0, NULL, 0, STR_VAR(jwt_audience),
+     "the audience (aud) tokens must name"},
+    {"FREMDRIFT_JWT_LEEWAY_S", "60", VAR_INT, 0, 60, NULL, 0, INT_VAR(jwt_leeway_s),
+     "clock skew allowed on exp and nbf, seconds"},
+    {"FREMDRIFT_CPR_KEY_FILE", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(cpr_key_file),
+     "file with the 32-byte AES-256-GCM key (64 hex) that encrypts CPR numbers"},
+    {"FREMDRIFT_CPR_HASH_KEY_FILE", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(cpr_hash_key_file),
+     "file with the 32-byte HMAC key (64 hex) for CPR look-ups"},
+    {"FREMDRIFT_CORS_ORIGINS", "", VAR_STRING, 0, 0, NULL, 0, STR_VAR(cors_origins),
+     "comma-separated browser origins allowed by CORS (none by default)"},
+    {"FREMDRIFT_SHUTDOWN_GRACE_S", "20", VAR_INT, 0, 600, NULL, 0, INT_VAR(shutdown_grace_s),
+     "seconds requests in flight get to finish after SIGTERM"},
+};
+
+static int in_choices(const char *value, const char *choices)
+{
+    size_t n = strlen(value);
+    const char *p = choices;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, value, n) == 0)
+            return 1;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return 0;
+}
+
+static int set_var(struct config *cfg, const struct config_var *v, const char *value, FILE *err)
+{
+    char *dst = (char *)cfg + v->offset;
+    if (v->kind == VAR_INT) {
+        char *end;
+        errno = 0;
+        long n = strtol(value, &end, 10);
+        if (errno || end == value || *end || n < v->min || n > v->max) {
+            fprintf(err, "config: %s must be an integer from %ld to %ld\n", v->name, v->min, v->max);
+            return -1;
+        }
+        if (v->size == sizeof(long))
+            *(long *)dst = n;
+        else
+            *(int *)dst = (int)n;
+        return 0;
+    }
+    if (v->kind == VAR_CHOICE && !in_choices(value, v->choices)) {
+        fprintf(err, "config: %s must be one of %s\n", v->name, v->choices);
+        return -1;
+    }
+    if (strlen(value) >= v->size) {
+        fprintf(err, "config: %s is longer than %zu characters\n", v->name, v->size - 1);
+        return -1;
+    }
+    memcpy(dst, value, strlen(value) + 1);
+    return 0;
+}
+
+int config_load(struct config *cfg, FILE *err)
+{
+    int bad = 0;
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+        const struct config_var *v = &vars[i];
+        const char *value = getenv(v->name);
+        if (!value || !*value) {
+            if (v->required) {
+                fprintf(err, "config: %s is required (%s)\n", v->name, v->meaning);
+                bad = 1;
+                continue;
+            }
+            value = v->default_value;
+        }
+        if (set_var(cfg, v, value, err) != 0)
+            bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+void config_describe(FILE *out)
+{
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+        const struct config_var *v = &vars[i];
+        fprintf(out, "%-34s %-12s %s\n", v->name,
+                v->required ? "(required)" : (*v->default_value ? v->default_value : "(empty)"),
+                v->meaning);
+    }
+}

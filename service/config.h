@@ -1,0 +1,45 @@
+/* Service configuration: every setting comes from an environment variable with a
+ * documented default, and a bad value stops start-up with a message naming it. */
+#ifndef FREMDRIFT_CONFIG_H
+#define FREMDRIFT_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+    char bind_address[64];
+    int port;
+    int max_connections;
+    int connection_timeout_s;
+    int threads;
+    long max_body_bytes;
+
+    char database_url[1024];
+    char migration_database_url[1024];
+    char migrations_dir[512];
+    int db_pool_size;
+    int db_pool_wait_ms;
+    int db_statement_timeout_ms;
+    int db_connect_timeout_s;
+    char read_commit[8];
+
+    char jwt_keys_file[512];
+    char jwt_issuers[1024];
+    char jwt_audience[256];
+    int jwt_leeway_s;
+
+    char cpr_key_file[512];
+    char cpr_hash_key_file[512];
+
+    char cors_origins[1024];
+    int shutdown_grace_s;
+};
+
+/* Fills cfg from the environment. Returns 0, or -1 after writing one message per bad
+ * variable to err. */
+int config_load(struct config *cfg, FILE *err);
+
+/* Prints every variable with its default and meaning (for `fremdrift config`). */
+void config_describe(FILE *out);
+
+#endif

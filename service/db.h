@@ -1,0 +1,45 @@
+/* Statements against PostgreSQL: every statement is a named, prepared, parameterised
+ * db_stmt; failures come back as a db_status that the caller maps to one problem. */
+#ifndef FREMDRIFT_DB_H
+#define FREMDRIFT_DB_H
+
+#include <libpq-fe.h>
+
+struct reply;
+
+enum db_status {
+    DB_OK = 0,
+    DB_UNIQUE,        /* 23505 unique_violation */
+    DB_FOREIGN_KEY,   /* 23503 */
+    DB_CHECK,         /* 23514, 23502, 22xxx: data the service should have refused */
+    DB_NOT_VISIBLE,   /* 42501: row-level security refused the row */
+    DB_RETRY,         /* 40001 / 40P01: run the transaction again */
+    DB_TIMEOUT,       /* 57014: statement_timeout */
+    DB_UNAVAILABLE,   /* connection lost or refused */
+    DB_BUSY,          /* no pooled connection within the wait */
+    DB_ERROR,         /* anything else: a bug */
+};
+
+struct db_stmt {
+    const char *name;       /* unique per statement */
+    const char *sql;
+};
+
+struct db_conn;
+
+/* Runs stmt with text parameters (NULL = SQL NULL). On DB_OK *result holds the result,
+ * which the caller PQclear()s; on failure *result is NULL and the failure is logged
+ * (SQLSTATE and statement name only: messages can carry values). */
+enum db_status db_exec(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                       const char *const *values, PGresult **result);
+
+/* Runs a parameterless command (BEGIN, COMMIT, ROLLBACK). */
+enum db_status db_command(struct db_conn *c, const char *sql);
+
+/* Sets the problem reply that a failed statement deserves. */
+void db_reply_error(struct reply *r, enum db_status st);
+
+/* Value of row 0, column col, or NULL for SQL NULL. Belongs to res. */
+const char *db_value(const PGresult *res, int row, int col);
+
+#endif

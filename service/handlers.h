@@ -1,0 +1,36 @@
+/* Every HTTP handler, grouped by the file that holds it. Handlers are thin: they read
+ * the request, call the resource's storage functions and set the reply. */
+#ifndef FREMDRIFT_HANDLERS_H
+#define FREMDRIFT_HANDLERS_H
+
+struct request;
+struct reply;
+
+/* health.c */
+void api_health_live(struct request *rq, struct reply *r);
+void api_health_ready(struct request *rq, struct reply *r);
+void api_health_metrics(struct request *rq, struct reply *r);
+void api_health_openapi(struct request *rq, struct reply *r);
+
+/* reference_http.c */
+void api_reference_list(struct request *rq, struct reply *r);
+
+/* citizens_http.c */
+void api_citizens_create(struct request *rq, struct reply *r);
+void api_citizens_search(struct request *rq, struct reply *r);
+void api_citizens_get(struct request *rq, struct reply *r);
+void api_me_citizen(struct request *rq, struct reply *r);
+
+/* cases_http.c */
+void api_cases_create(struct request *rq, struct reply *r);
+void api_cases_list(struct request *rq, struct reply *r);
+void api_cases_get(struct request *rq, struct reply *r);
+void api_cases_update(struct request *rq, struct reply *r);
+void api_cases_close(struct request *rq, struct reply *r);
+void api_cases_assignments(struct request *rq, struct reply *r);
+void api_me_cases(struct request *rq, struct reply *r);
+
+/* access_log_http.c */
+void api_access_log_list(struct request *rq, struct reply *r);
+
+#endif

@@ -1,0 +1,58 @@
+/* Pagination helpers. The cursor is the last row's sequence number in base 10; clients
+ * are told it is opaque so that it can change form later. */
+#include "page.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "reply.h"
+#include "request.h"
+
+int page_from_query(const struct request *rq, struct reply *r, struct page *p)
+{
+    const char *limit = request_query(rq, "limit");
+    const char *cursor = request_query(rq, "cursor");
+    char *end;
+    p->limit = 25;
+    if (limit) {
+        errno = 0;
+        long n = strtol(limit, &end, 10);
+        if (errno || end == limit || *end || n < 1 || n > 100) {
+            reply_problem(r, PROBLEM_BAD_REQUEST, "limit must be an integer from 1 to 100.");
+            return -1;
+        }
+        p->limit = (int)n;
+    }
+    long long after = 0;
+    if (cursor) {
+        errno = 0;
+        after = strtoll(cursor, &end, 10);
+        if (errno || end == cursor || *end || after < 0) {
+            reply_problem(r, PROBLEM_BAD_REQUEST, "cursor is not one this service gave out.");
+            return -1;
+        }
+    }
+    snprintf(p->fetch, sizeof(p->fetch), "%d", p->limit + 1);
+    snprintf(p->after, sizeof(p->after), "%lld", after);
+    return 0;
+}
+
+int page_reply(struct reply *r, const PGresult *res, const struct page *p)
+{
+    int rows = PQntuples(res);
+    int shown = rows > p->limit ? p->limit : rows;
+    json_t *items = json_array();
+    for (int i = 0; i < shown; i++) {
+        json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, NULL);
+        if (!doc) {
+            json_decref(items);
+            reply_problem(r, PROBLEM_INTERNAL, NULL);
+            return -1;
+        }
+        json_array_append_new(items, doc);
+    }
+    json_t *next = rows > p->limit ? json_string(PQgetvalue(res, shown - 1, 0)) : json_null();
+    reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    return 0;
+}

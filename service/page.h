@@ -1,0 +1,24 @@
+/* Keyset pagination for lists: `limit` and an opaque `cursor` in, `items` and
+ * `next_cursor` out, in a stable order (the resource's sequence number). */
+#ifndef FREMDRIFT_PAGE_H
+#define FREMDRIFT_PAGE_H
+
+#include <libpq-fe.h>
+
+struct request;
+struct reply;
+
+struct page {
+    int limit;
+    char fetch[16];      /* limit + 1, as the SQL parameter: one extra row says "more" */
+    char after[24];     /* the last sequence number already seen */
+};
+
+/* Reads limit (1..100, default 25) and cursor. 0, or -1 with a 400 set on r. */
+int page_from_query(const struct request *rq, struct reply *r, struct page *p);
+
+/* Replies {"items": [...], "next_cursor": "…" | null} from rows of (seq, JSON document).
+ * Returns 0, or -1 with a 500 set on r. */
+int page_reply(struct reply *r, const PGresult *res, const struct page *p);
+
+#endif

@@ -1,0 +1,13 @@
+/* The single ulfius callback: routing, authentication, body parsing, the request's
+ * transaction, the response, the log line and the metrics. */
+#ifndef FREMDRIFT_ROUTER_H
+#define FREMDRIFT_ROUTER_H
+
+struct _u_request;
+struct _u_response;
+
+/* user_data is the struct app. Always answers; never returns U_CALLBACK_ERROR, whose
+ * plain-text 500 would drop the problem body. */
+int router_callback(const struct _u_request *u, struct _u_response *resp, void *user_data);
+
+#endif

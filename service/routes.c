@@ -1,0 +1,33 @@
+/* Every endpoint, who may call it, and what it needs from the pipeline. A role missing
+ * here gets 403; rows a permitted role may not see are filtered by row-level security. */
+#include "routes.h"
+
+#include "handlers.h"
+#include "roles.h"
+
+const struct route routes[] = {
+    {"GET", "/healthz", api_health_live, 0, ROUTE_NO_DB, 0},
+    {"GET", "/readyz", api_health_ready, 0, ROUTE_NO_DB, 0},
+    {"GET", "/metrics", api_health_metrics, 0, ROUTE_NO_DB, 0},
+    {"GET", "/openapi.yaml", api_health_openapi, 0, ROUTE_NO_DB, 0},
+
+    {"GET", "/v1/reference/{kind}", api_reference_list, ROLES_ANY, ROUTE_DB_READ, 0},
+
+    {"POST", "/v1/citizens", api_citizens_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
+    {"POST", "/v1/citizens/search", api_citizens_search, ROLES_CASE_STAFF | ROLE_AUDITOR, ROUTE_DB_READ, 1},
+    {"GET", "/v1/citizens/{citizen_id}", api_citizens_get, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0},
+
+    {"POST", "/v1/cases", api_cases_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
+    {"GET", "/v1/cases", api_cases_list, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0},
+    {"GET", "/v1/cases/{case_id}", api_cases_get, ROLES_MUNICIPAL_STAFF | ROLE_CITIZEN, ROUTE_DB_READ, 0},
+    {"PATCH", "/v1/cases/{case_id}", api_cases_update, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
+    {"POST", "/v1/cases/{case_id}/close", api_cases_close, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
+    {"GET", "/v1/cases/{case_id}/assignments", api_cases_assignments, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0},
+
+    {"GET", "/v1/me", api_me_citizen, ROLE_CITIZEN, ROUTE_DB_READ, 0},
+    {"GET", "/v1/me/cases", api_me_cases, ROLE_CITIZEN, ROUTE_DB_READ, 0},
+
+    {"GET", "/v1/access-log", api_access_log_list, ROLE_AUDITOR, ROUTE_DB_READ, 0},
+};
+
+const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

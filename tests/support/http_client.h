@@ -1,0 +1,120 @@
+/*
+ * HTTP/1.1 client for the integration tests: one request per connection to the
+ * service named by FREMDRIFT_TEST_URL (loopback only), raw-socket helpers for
+ * hostile-request and timeout tests, and an optional recorder of every response.
+ */
+#ifndef FREMDRIFT_HTTP_CLIENT_H
+#define FREMDRIFT_HTTP_CLIENT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct http_header {
+    const char *name;
+    const char *value;
+};
+
+/*
+ * A received response. After a successful http_request every pointer is valid
+ * until http_response_free: body is never NULL (an empty body is ""), and
+ * body[body_len] is a NUL so text bodies can be used as C strings (a body may
+ * itself contain NUL bytes: use body_len). reason and the header names and
+ * values point into head. Headers keep the order and spelling received.
+ */
+struct http_response {
+    int status;
+    const char *reason;
+    char *body;
+    size_t body_len;
+    struct http_header *headers;
+    size_t n_headers;
+    char *head;
+};
+
+/*
+ * Sends one request to FREMDRIFT_TEST_URL ("http://host[:port][/]", host one of
+ * 127.0.0.1, localhost, [::1]) and reads the whole response.
+ * Adds "Host" unless the caller passes one, "Content-Length" when body is not
+ * NULL unless the caller passes Content-Length or Transfer-Encoding (so a test
+ * can send a body that lies about its length), and "Connection: close" unless
+ * the caller passes Connection. Caller headers are sent verbatim, in order;
+ * names and values must not contain CR or LF, names not ':' (use
+ * http_connect_raw for requests this function cannot express).
+ * body == NULL means no body; body != NULL with body_len 0 sends Content-Length: 0.
+ * Returns 0 and fills *out (the caller frees it with http_response_free), or -1
+ * with *out zeroed and a reason in http_last_error(). Any status code counts as
+ * success: -1 means no well-formed response was received.
+ * If FREMDRIFT_TEST_RECORD names a file, the response is appended to it as one
+ * JSON line {"method","path" (without query),"query" (null without '?'),
+ * "status","content_type" (null if absent),"body" (parsed JSON or null),
+ * "body_text" (the body as a string when it is not JSON, else null)}; bytes
+ * that are not UTF-8 become U+FFFD. Request bodies and request headers are
+ * never recorded. One write() per line on an O_APPEND descriptor keeps lines
+ * from parallel test processes whole on a local Linux file system (not NFS).
+ * Failing to record makes the call fail.
+ */
+int http_request(const char *method, const char *path,
+                 const struct http_header *headers, size_t n_headers,
+                 const void *body, size_t body_len, struct http_response *out);
+
+/*
+ * http_request with a JSON body: adds "Authorization: Bearer <bearer_token>"
+ * when bearer_token is not NULL and "Content-Type: application/json" when body
+ * is not NULL, unless extra already has that header. body (any JSON value) is
+ * sent compact and stays the caller's. Same return and ownership as http_request.
+ */
+int http_json(const char *method, const char *path, const char *bearer_token,
+              json_t *body, const struct http_header *extra, size_t n_extra,
+              struct http_response *out);
+
+/* Frees what http_request stored in r and zeroes it; safe on a zeroed response. */
+void http_response_free(struct http_response *r);
+
+/*
+ * Value of the first header called name (ASCII case-insensitive), or NULL.
+ * The string belongs to r.
+ */
+const char *http_response_header(const struct http_response *r, const char *name);
+
+/*
+ * The body parsed as any JSON value with duplicate keys rejected, or NULL when
+ * it is not JSON. The caller json_decref's the result.
+ */
+json_t *http_response_json(const struct http_response *r);
+
+/*
+ * Why the last failing call of this module in this thread failed. The string
+ * is thread-local and is overwritten by the next failure in the same thread.
+ */
+const char *http_last_error(void);
+
+/*
+ * Send/receive timeout, in milliseconds, for every later call in the process,
+ * from any thread (default 15000). It bounds each wait for the peer (connect,
+ * one send, one receive), not a whole request. ms <= 0 restores the default.
+ */
+void http_set_timeout_ms(int ms);
+
+/*
+ * Opens a TCP connection to FREMDRIFT_TEST_URL with the send/receive timeouts
+ * and TCP_NODELAY set, and returns its descriptor (the caller closes it), or -1.
+ */
+int http_connect_raw(void);
+
+/*
+ * Writes all len bytes to fd without raising SIGPIPE. Returns 0, or -1 when the
+ * peer closed, timed out or failed.
+ */
+int http_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Reads from fd until the peer closes the connection (an orderly close or a
+ * reset) or timeout_ms pass in total (timeout_ms <= 0: the module timeout).
+ * Returns 0 with *out a NUL-terminated malloc'd copy of everything received
+ * (the caller frees it) and *len its length; or -1 with *out NULL and *len 0
+ * when the time ran out or reading failed.
+ */
+int http_read_all(int fd, char **out, size_t *len, int timeout_ms);
+
+#endif
