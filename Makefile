@@ -61,6 +61,9 @@ db-stop:
 lint:
 	@scripts/lint.sh
 
+spec:
+	@scripts/spec.sh
+
 clean:
 	rm -rf build
 

@@ -8,6 +8,7 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+. scripts/lib.sh
 name="test-$$"
 state="$repo/var/$name"
 asan="$repo/build/asan"
@@ -23,17 +24,6 @@ cleanup() {
     scripts/pg.sh destroy "$name" >/dev/null 2>&1
 }
 trap cleanup EXIT
-
-free_port() {
-    for _ in $(seq 1 100); do
-        local p=$(( (RANDOM % 25000) + 30000 ))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
 
 failures=0
 passed=0
@@ -67,14 +57,7 @@ run_suite() {
 echo "== OpenAPI lint"
 scripts/lint.sh || note_failure "OpenAPI lint"
 
-pg_port=""
-for _ in 1 2 3 4 5; do
-    pg_port=$(free_port) || break
-    if scripts/pg.sh start "$name" "$pg_port" --throwaway; then break; fi
-    scripts/pg.sh destroy "$name" >/dev/null 2>&1
-    pg_port=""
-done
-[ -n "$pg_port" ] || { echo "could not start a throwaway PostgreSQL cluster" >&2; exit 1; }
+pg_port=$(start_cluster "$name" --throwaway) || exit 1
 scripts/dev-keys.sh "$state" >/dev/null
 set -a
 . "$state/env"
@@ -94,12 +77,7 @@ service_port=$(free_port) || exit 1
 export FREMDRIFT_PORT=$service_port
 "$asan/fremdrift" serve > "$state/service.log" 2>&1 &
 service_pid=$!
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$service_port/healthz" >/dev/null 2>&1 && break
-    kill -0 "$service_pid" 2>/dev/null || break
-    sleep 0.1
-done
-curl -sf "http://127.0.0.1:$service_port/readyz" >/dev/null || {
+wait_ready "http://127.0.0.1:$service_port/readyz" "$service_pid" || {
     echo "the service did not become ready; its log:" >&2
     tail -n 30 "$state/service.log" >&2
     exit 1

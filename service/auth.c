@@ -1,5 +1,6 @@
 /* Key ring and bearer-token extraction. Verification holds a read lock so a SIGHUP
- * reload never frees keys under a request that is using them. */
+ * reload never frees keys under a request that is using them, and the reload empties the
+ * signature cache under the write lock, so no entry outlives the keys it was verified with. */
 #include "auth.h"
 
 #include <stdio.h>
@@ -21,6 +22,13 @@ int keyring_init(struct keyring *k, const char *path, char *err, size_t errlen)
         k->current = NULL;
         return -1;
     }
+    k->sigs = sigcache_create();
+    if (!k->sigs) {
+        snprintf(err, errlen, "out of memory for the signature cache");
+        keyset_free(k->current);
+        k->current = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -37,6 +45,8 @@ int keyring_reload(struct keyring *k, char *err, size_t errlen)
     pthread_rwlock_wrlock(&k->lock);
     struct keyset *old = k->current;
     k->current = fresh;
+    /* A kid may now name another key: nothing verified under the old set may count. */
+    sigcache_clear(k->sigs);
     pthread_rwlock_unlock(&k->lock);
     keyset_free(old);
     return 0;
@@ -46,6 +56,8 @@ void keyring_destroy(struct keyring *k)
 {
     keyset_free(k->current);
     k->current = NULL;
+    sigcache_free(k->sigs);
+    k->sigs = NULL;
     pthread_rwlock_destroy(&k->lock);
 }
 
@@ -59,7 +71,7 @@ enum token_result auth_verify(struct keyring *k, const struct token_policy *poli
             token++;
     }
     pthread_rwlock_rdlock(&k->lock);
-    enum token_result r = token_verify(k->current, policy, token, time(NULL), out);
+    enum token_result r = token_verify(k->current, k->sigs, policy, token, time(NULL), out);
     pthread_rwlock_unlock(&k->lock);
     return r;
 }

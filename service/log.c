@@ -24,7 +24,7 @@ void log_line(const char *level, const char *msg, json_t *fields)
     if (line && fields)
         json_object_update(line, fields);
     json_decref(fields);
-    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    char *text = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
     json_decref(line);
     if (!text)
         return;

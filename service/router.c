@@ -125,6 +125,10 @@ static int authenticate(struct request *rq, struct reply *r)
     struct app *app = rq->app;
     const char *authz = request_header(rq, "Authorization");
     enum token_result tr = auth_verify(&app->keys, &app->policy, authz, &rq->claims);
+    if (tr == TOKEN_POLICY_INVALID) {
+        reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return -1;
+    }
     if (tr != TOKEN_OK) {
         reply_problem(r, PROBLEM_UNAUTHORIZED, "%s", token_result_text(tr));
         if (!authz)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "keys.h"
+#include "sigcache.h"
 
 #define TOKEN_MAX_LEN 8192
 #define TOKEN_LEEWAY_MAX 60
@@ -64,9 +65,13 @@ struct claims {
 /*
  * Verifies token against the key set and policy at time now. On TOKEN_OK fills out; on
  * any other result out is all zeros. Allocates nothing that outlives the call.
+ * sigs memoises signatures that verified under ks, and must be cleared whenever ks is
+ * replaced; NULL verifies every signature with libjwt. Only the signature is memoised:
+ * every other check runs on every call.
  */
-enum token_result token_verify(const struct keyset *ks, const struct token_policy *pol,
-                               const char *token, time_t now, struct claims *out);
+enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
+                               const struct token_policy *pol, const char *token, time_t now,
+                               struct claims *out);
 
 /* A short English reason, safe to send to the client: it never contains token content. */
 const char *token_result_text(enum token_result result);

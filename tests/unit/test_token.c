@@ -1,7 +1,8 @@
 /*
  * Unit tests for token verification (service/token.c), one test per check. Keys are made
  * per test with OpenSSL in a temporary directory; hostile tokens are built by hand here so
- * that each is valid in every respect but the one under test.
+ * that each is valid in every respect but the one under test. Every verdict is also taken
+ * through the signature cache, on a miss and then on a (possible) hit, and must not change.
  */
 
 #include <criterion/criterion.h>
@@ -18,8 +19,10 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 
 #include "keys.h"
+#include "sigcache.h"
 #include "token.h"
 #include "token_sign.h"
 
@@ -34,6 +37,7 @@ static const struct token_policy tok_policy = { tok_issuers, 2, AUD, LEEWAY };
 
 static char tok_dir[64];
 static struct keyset *tok_ks;
+static struct sigcache *tok_sigs;
 static EVP_PKEY *tok_ec;        /* private half of dev-es256 */
 static EVP_PKEY *tok_rsa;       /* private half of dev-rs256 */
 static EVP_PKEY *tok_ec_other;  /* an EC key the service does not know */
@@ -88,12 +92,16 @@ static void tok_write_config(int with_rsa)
     keyset_free(tok_ks);
     tok_ks = keyset_load(path, err, sizeof(err));
     cr_assert_not_null(tok_ks, "%s", err);
+    /* As keyring_reload() does: the cache belongs to the set it was filled under. */
+    sigcache_clear(tok_sigs);
 }
 
 static void tok_setup(void)
 {
     strcpy(tok_dir, "/tmp/fremdrift-token-XXXXXX");
     cr_assert_not_null(mkdtemp(tok_dir));
+    tok_sigs = sigcache_create();
+    cr_assert_not_null(tok_sigs);
     tok_ec = EVP_EC_gen("P-256");
     tok_ec_other = EVP_EC_gen("P-256");
     cr_assert(tok_ec != NULL && tok_ec_other != NULL);
@@ -119,6 +127,7 @@ static void tok_setup_rsa(void)
 static void tok_teardown(void)
 {
     keyset_free(tok_ks);
+    sigcache_free(tok_sigs);
     EVP_PKEY_free(tok_ec);
     EVP_PKEY_free(tok_ec_other);
     EVP_PKEY_free(tok_rsa);
@@ -127,9 +136,22 @@ static void tok_teardown(void)
 
 TestSuite(token, .init = tok_setup, .fini = tok_teardown);
 
+/* Without the cache, then with it twice (the second call hits when the first accepted). */
+static enum token_result tok_verify_at(const struct token_policy *pol, const char *token,
+                                       time_t now)
+{
+    enum token_result plain = token_verify(tok_ks, NULL, pol, token, now, &tok_out);
+    enum token_result first = token_verify(tok_ks, tok_sigs, pol, token, now, &tok_out);
+    enum token_result again = token_verify(tok_ks, tok_sigs, pol, token, now, &tok_out);
+
+    cr_assert(plain == first && first == again, "no cache %d, miss %d, hit %d", plain, first,
+              again);
+    return again;
+}
+
 static enum token_result tok_verify(const char *token)
 {
-    return token_verify(tok_ks, &tok_policy, token, NOW, &tok_out);
+    return tok_verify_at(&tok_policy, token, NOW);
 }
 
 /* Claims valid for the ES256 key; tests change one thing. Staff get municipality 101. */
@@ -812,8 +834,8 @@ Test(token, zero_leeway_expires_one_second_after_exp)
 
     json_object_set_new(c, "exp", json_integer(NOW));
     t = tok_sign_es(c);
-    cr_assert_eq(token_verify(tok_ks, &strict, t, NOW, &tok_out), TOKEN_OK);
-    cr_assert_eq(token_verify(tok_ks, &strict, t, NOW + 1, &tok_out), TOKEN_EXPIRED);
+    cr_assert_eq(tok_verify_at(&strict, t, NOW), TOKEN_OK);
+    cr_assert_eq(tok_verify_at(&strict, t, NOW + 1), TOKEN_EXPIRED);
     free(t);
 }
 
@@ -1027,6 +1049,234 @@ Test(token, citizen_cpr_not_ten_digit_string_rejected)
     }
 }
 
+/* --- signature cache ------------------------------------------------------------------- */
+
+/* The cache key computed here with OpenSSL's one-shot SHA256(), not by sigcache_digest(). */
+static void tok_digest(const char *token, unsigned char digest[SIGCACHE_DIGEST_LEN])
+{
+    cr_assert_not_null(SHA256((const unsigned char *)token, strlen(token), digest));
+}
+
+static int tok_cached(const char *token, time_t now)
+{
+    unsigned char digest[SIGCACHE_DIGEST_LEN];
+
+    tok_digest(token, digest);
+    return sigcache_lookup(tok_sigs, digest, now);
+}
+
+/* Plants an entry as if the token had verified, to reach the hit path with any token. */
+static void tok_plant(const char *token, int64_t exp)
+{
+    unsigned char digest[SIGCACHE_DIGEST_LEN];
+
+    tok_digest(token, digest);
+    sigcache_add(tok_sigs, digest, exp, NOW);
+    cr_assert(tok_cached(token, NOW));
+}
+
+static enum token_result tok_verify_cached(const char *token, time_t now)
+{
+    return token_verify(tok_ks, tok_sigs, &tok_policy, token, now, &tok_out);
+}
+
+/* Signs claims (consumed), plants the token in the cache and expects want on the hit path. */
+static void tok_expect_planted(json_t *c, enum token_result want)
+{
+    char *t = tok_sign_es(c);
+    enum token_result got;
+
+    tok_plant(t, INT64_MAX);
+    got = tok_verify_cached(t, NOW);
+
+    cr_assert_eq(got, want, "got %d (%s), want %d", got, token_result_text(got), want);
+    free(t);
+}
+
+Test(token, accepted_token_is_cached_rejected_tokens_are_not)
+{
+    char *good = tok_sign_es(tok_claims("citizen"));
+    char *forged = tok_sign_with("ec-other.key.pem", "ES256", "dev-es256", tok_claims("citizen"));
+    json_t *c = tok_claims("citizen");
+    char *wrong_aud;
+
+    json_object_set_new(c, "aud", json_string("other-api"));
+    wrong_aud = tok_sign_es(c);
+
+    cr_assert_not(tok_cached(good, NOW));
+    cr_assert_eq(tok_verify_cached(good, NOW), TOKEN_OK);
+    cr_assert(tok_cached(good, NOW));
+
+    cr_assert_eq(tok_verify_cached(forged, NOW), TOKEN_BAD_SIGNATURE);
+    cr_assert_not(tok_cached(forged, NOW));
+    cr_assert_eq(tok_verify_cached(wrong_aud, NOW), TOKEN_AUDIENCE_INVALID);
+    cr_assert_not(tok_cached(wrong_aud, NOW), "its signature is good, but it failed a claim");
+    free(good);
+    free(forged);
+    free(wrong_aud);
+}
+
+Test(token, cached_token_rejected_once_time_passes_its_exp)
+{
+    char *t = tok_sign_es(tok_claims("citizen"));
+    const time_t exp = NOW + 600;
+
+    cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_OK);
+    cr_assert(tok_cached(t, exp));
+    cr_assert_eq(tok_verify_cached(t, exp), TOKEN_OK);
+    cr_assert_eq(tok_verify_cached(t, exp + LEEWAY), TOKEN_OK);
+    cr_assert_eq(tok_verify_cached(t, exp + LEEWAY + 1), TOKEN_EXPIRED);
+
+    /* Even an entry that outlived the token (it cannot, but the check must not rely on
+     * that) does not stretch the token's own exp. */
+    tok_plant(t, INT64_MAX);
+    cr_assert(tok_cached(t, exp + LEEWAY + 1));
+    cr_assert_eq(tok_verify_cached(t, exp + LEEWAY + 1), TOKEN_EXPIRED);
+    cr_assert_eq(tok_out.exp, 0);
+    free(t);
+}
+
+Test(token, claims_checked_on_a_cache_hit)
+{
+    json_t *c = tok_claims("citizen");
+
+    json_object_set_new(c, "aud", json_string("other-api"));
+    tok_expect_planted(c, TOKEN_AUDIENCE_INVALID);
+
+    c = tok_claims("citizen");
+    json_object_set_new(c, "nbf", json_integer(NOW + LEEWAY + 1));
+    tok_expect_planted(c, TOKEN_NOT_YET_VALID);
+
+    c = tok_claims("citizen");
+    json_object_set_new(c, "iss", json_string(ISS_RS));
+    tok_expect_planted(c, TOKEN_ISSUER_KEY_MISMATCH);
+
+    c = tok_claims("caseworker");
+    json_object_set_new(c, "role", json_string("admin"));
+    tok_expect_planted(c, TOKEN_ROLE_INVALID);
+
+    c = tok_claims("caseworker");
+    json_object_del(c, "municipality");
+    tok_expect_planted(c, TOKEN_MUNICIPALITY_INVALID);
+
+    c = tok_claims("citizen");
+    json_object_set_new(c, "cpr", json_string("12345"));
+    tok_expect_planted(c, TOKEN_CPR_INVALID);
+}
+
+Test(token, policy_checked_on_a_cache_hit)
+{
+    const struct token_policy other_aud = { tok_issuers, 2, "other-api", LEEWAY };
+    const struct token_policy other_iss = { tok_issuers + 1, 1, AUD, LEEWAY };
+    char *t = tok_sign_es(tok_claims("citizen"));
+
+    cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_OK);
+    cr_assert(tok_cached(t, NOW));
+    cr_assert_eq(token_verify(tok_ks, tok_sigs, &other_aud, t, NOW, &tok_out),
+                 TOKEN_AUDIENCE_INVALID);
+    cr_assert_eq(token_verify(tok_ks, tok_sigs, &other_iss, t, NOW, &tok_out),
+                 TOKEN_ISSUER_UNKNOWN);
+    free(t);
+}
+
+Test(token, header_and_key_checks_run_on_a_cache_hit)
+{
+    json_t *c = tok_claims("citizen");
+    char *payload = json_dumps(c, JSON_COMPACT);
+    char *none = tok_hand("{\"alg\":\"none\",\"kid\":\"dev-es256\"}", payload, NULL);
+    char *unknown_kid = tok_hand("{\"alg\":\"ES256\",\"kid\":\"retired\"}", payload, tok_ec);
+    char *at_jwt = tok_hand_es("{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"typ\":\"at+jwt\"}");
+    char *jku = tok_hand_es(
+        "{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"jku\":\"https://evil.example/jwks\"}");
+
+    tok_plant(none, INT64_MAX);
+    tok_plant(unknown_kid, INT64_MAX);
+    tok_plant(at_jwt, INT64_MAX);
+    tok_plant(jku, INT64_MAX);
+    cr_assert_eq(tok_verify_cached(none, NOW), TOKEN_ALG_MISMATCH);
+    cr_assert_eq(tok_verify_cached(unknown_kid, NOW), TOKEN_UNKNOWN_KID);
+    cr_assert_eq(tok_verify_cached(at_jwt, NOW), TOKEN_HEADER_TYP_REJECTED);
+    cr_assert_eq(tok_verify_cached(jku, NOW), TOKEN_HEADER_KEY_REFERENCE);
+    json_decref(c);
+    free(payload);
+    free(none);
+    free(unknown_kid);
+    free(at_jwt);
+    free(jku);
+}
+
+/* What the memo buys, shown with a planted entry: a hit skips libjwt. That is why only
+ * token_verify() adds entries, and only after every check passed. */
+Test(token, cache_hit_skips_the_signature_check)
+{
+    char *t = tok_sign_with("ec-other.key.pem", "ES256", "dev-es256", tok_claims("citizen"));
+
+    cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_BAD_SIGNATURE);
+    tok_plant(t, INT64_MAX);
+    cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_OK);
+    free(t);
+}
+
+Test(token, tampered_token_never_hits)
+{
+    char *t = tok_sign_es(tok_claims("citizen"));
+    json_t *c = tok_claims("auditor");
+    char *payload = json_dumps(c, JSON_COMPACT);
+    char *p64 = tok_b64url((unsigned char *)payload, strlen(payload));
+    char *first_dot = strchr(t, '.'), *last_dot = strrchr(t, '.');
+    char *forged, *bad_sig = strdup(t);
+
+    cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_OK);
+    cr_assert(tok_cached(t, NOW));
+
+    /* The cached token's header and signature around another payload. */
+    cr_assert(asprintf(&forged, "%.*s.%s%s", (int)(first_dot - t), t, p64, last_dot) > 0);
+    /* One signature character changed (not the last, whose low bits must stay zero). */
+    char *sig_char = strrchr(bad_sig, '.') + 10;
+    *sig_char = *sig_char == 'A' ? 'B' : 'A';
+
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(tok_verify_cached(forged, NOW), TOKEN_BAD_SIGNATURE);
+        cr_assert_eq(tok_verify_cached(bad_sig, NOW), TOKEN_BAD_SIGNATURE);
+    }
+    cr_assert_not(tok_cached(forged, NOW));
+    cr_assert_not(tok_cached(bad_sig, NOW));
+    cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_OK);
+    cr_assert_str_eq(tok_out.role, "citizen");
+    json_decref(c);
+    free(payload);
+    free(p64);
+    free(forged);
+    free(bad_sig);
+    free(t);
+}
+
+Test(token, duplicate_claim_name_rejected_though_libjwt_accepts_it)
+{
+    const char *fmt = "{\"iss\":\"" ISS_ES "\",\"aud\":\"" AUD "\",\"sub\":\"user-4711\","
+                      "\"exp\":%ld,\"role\":\"citizen\",\"cpr\":\"0101901234\",%s}";
+    char payload[512];
+    const char *duplicates[] = { "\"role\":\"auditor\",\"municipality\":\"101\"",
+                                 "\"exp\":1" };
+    const struct token_key *k = keyset_find(tok_ks, "dev-es256");
+
+    for (size_t i = 0; i < 2; i++) {
+        jwt_t *jwt = NULL;
+        char *t;
+
+        snprintf(payload, sizeof(payload), fmt, NOW + 600, duplicates[i]);
+        t = tok_hand("{\"alg\":\"ES256\",\"kid\":\"dev-es256\"}", payload, tok_ec);
+        cr_assert_eq(jwt_decode(&jwt, t, (const unsigned char *)k->pem, (int)k->pem_len), 0,
+                     "the trap this test guards against, case %zu", i);
+        jwt_free(jwt);
+        cr_assert_eq(tok_verify(t), TOKEN_CLAIMS_INVALID, "case %zu", i);
+        cr_assert_not(tok_cached(t, NOW));
+        tok_plant(t, INT64_MAX);
+        cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_CLAIMS_INVALID, "case %zu on a hit", i);
+        free(t);
+    }
+}
+
 /* --- the contract around the checks ---------------------------------------------------- */
 
 Test(token, failure_leaves_claims_zeroed)
@@ -1051,11 +1301,12 @@ Test(token, unusable_policy_is_a_server_fault)
     const struct token_policy no_aud = { tok_issuers, 2, NULL, 0 };
     char *t = tok_sign_es(tok_claims("citizen"));
 
-    cr_assert_eq(token_verify(tok_ks, &wide, t, NOW, &tok_out), TOKEN_POLICY_INVALID);
-    cr_assert_eq(token_verify(tok_ks, &no_iss, t, NOW, &tok_out), TOKEN_POLICY_INVALID);
-    cr_assert_eq(token_verify(tok_ks, &no_aud, t, NOW, &tok_out), TOKEN_POLICY_INVALID);
-    cr_assert_eq(token_verify(NULL, &tok_policy, t, NOW, &tok_out), TOKEN_POLICY_INVALID);
-    cr_assert_eq(token_verify(tok_ks, &tok_policy, t, NOW, NULL), TOKEN_POLICY_INVALID);
+    cr_assert_eq(tok_verify_at(&wide, t, NOW), TOKEN_POLICY_INVALID);
+    cr_assert_eq(tok_verify_at(&no_iss, t, NOW), TOKEN_POLICY_INVALID);
+    cr_assert_eq(tok_verify_at(&no_aud, t, NOW), TOKEN_POLICY_INVALID);
+    cr_assert_eq(token_verify(NULL, tok_sigs, &tok_policy, t, NOW, &tok_out),
+                 TOKEN_POLICY_INVALID);
+    cr_assert_eq(token_verify(tok_ks, tok_sigs, &tok_policy, t, NOW, NULL), TOKEN_POLICY_INVALID);
     free(t);
 }
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Checks recorded responses against the contract:
+#   scripts/contract.sh RECORDING.jsonl
+# RECORDING holds one JSON line per response, as tests/support/http_client.c records them
+# when FREMDRIFT_TEST_RECORD is set. Every violation is printed; exits non-zero on any,
+# and when the recording is missing or empty.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+spec="$repo/api-spec"
+if [ $# -ne 1 ]; then
+    echo "usage: scripts/contract.sh RECORDING.jsonl" >&2
+    exit 2
+fi
+if [ ! -d "$spec/node_modules/ajv" ] || [ ! -d "$spec/node_modules/ajv-formats" ] || [ ! -d "$spec/node_modules/yaml" ]; then
+    echo "installing api-spec's node modules (npm ci)"
+    (cd "$spec" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+exec node "$spec/contract-check.mjs" "$repo/openapi.yaml" "$1"

@@ -1,0 +1,552 @@
+/*
+ * Integration-test helpers (see fixtures.h): environment, token minting for valid and
+ * hostile tokens, unique CPR numbers and subjects, and API calls with their assertions.
+ * Every helper fails the calling test through criterion instead of returning an error.
+ */
+#include "fixtures.h"
+
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+#include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sanitizer/lsan_interface.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "token_sign.h"
+
+#define FX_TOKEN_LIFETIME_S 600
+#define FX_FILE_MAX (1 << 20)
+
+/*
+ * BoxFort, built into libcriterion 2.4.1, loses a 48-byte timeout request in the runner
+ * process when tests with .timeout run in parallel (bxfi_cancel_timeout relinks its list
+ * wrongly), and test.sh counts any leak report as a failure. This hook runs only in the
+ * runner, which runs no code under test: test bodies run in re-executed children that
+ * never reach it, so their leaks are still reported.
+ */
+ReportHook(PRE_ALL)(struct criterion_test_set *tests)
+{
+    (void)tests;
+    __lsan_disable();
+}
+
+const char *fx_env(const char *name)
+{
+    const char *v = getenv(name);
+    cr_assert(v && *v, "%s is not set: run the integration tests through scripts/test.sh", name);
+    return v;
+}
+
+char *fx_state_path(const char *relative)
+{
+    char *path = NULL;
+    cr_assert(asprintf(&path, "%s/%s", fx_env("FREMDRIFT_TEST_STATE"), relative) > 0);
+    return path;
+}
+
+char *fx_repo_root(void)
+{
+    char *root = strdup(fx_env("FREMDRIFT_TEST_STATE"));
+    cr_assert_not_null(root);
+    /* <repo>/var/<name>: drop two path components (and any trailing slash). */
+    for (int drop = 0; drop < 2; drop++) {
+        size_t n = strlen(root);
+        while (n > 1 && root[n - 1] == '/')
+            root[--n] = '\0';
+        char *slash = strrchr(root, '/');
+        cr_assert(slash && slash != root, "FREMDRIFT_TEST_STATE is not <repo>/var/<name>");
+        *slash = '\0';
+    }
+    return root;
+}
+
+static void first_item(const char *value, char *out, size_t cap)
+{
+    size_t n = strcspn(value, ",\n");
+    cr_assert(n > 0 && n < cap, "setting value is empty or too long");
+    memcpy(out, value, n);
+    out[n] = '\0';
+}
+
+void fx_setting(const char *name, char *out, size_t cap)
+{
+    const char *v = getenv(name);
+    if (v && *v) {
+        first_item(v, out, cap);
+        return;
+    }
+    char *path = fx_state_path("service.env");
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "cannot open %s", path);
+    free(path);
+    char line[1024];
+    size_t name_len = strlen(name);
+    int found = 0;
+    while (!found && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, name, name_len) == 0 && line[name_len] == '=') {
+            first_item(line + name_len + 1, out, cap);
+            found = 1;
+        }
+    }
+    fclose(f);
+    cr_assert(found, "%s is neither in the environment nor in service.env", name);
+}
+
+/* The whole file in a malloc'd buffer (NUL-terminated); the caller frees it. */
+static unsigned char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    unsigned char *buf = malloc(FX_FILE_MAX + 1);
+    cr_assert_not_null(buf);
+    *len = fread(buf, 1, FX_FILE_MAX, f);
+    fclose(f);
+    cr_assert(*len > 0 && *len < FX_FILE_MAX, "cannot read %s", path);
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* ---- tokens ---- */
+
+json_t *fx_claims(const char *role, const char *sub, const char *municipality, const char *cpr)
+{
+    char issuer[256], audience[256];
+    fx_setting("FREMDRIFT_JWT_ISSUERS", issuer, sizeof(issuer));
+    fx_setting("FREMDRIFT_JWT_AUDIENCE", audience, sizeof(audience));
+    json_int_t now = (json_int_t)time(NULL);
+    json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I}", "iss", issuer, "aud", audience, "sub", sub,
+                          "iat", now, "exp", now + FX_TOKEN_LIFETIME_S);
+    cr_assert_not_null(c);
+    if (role)
+        json_object_set_new(c, "role", json_string(role));
+    if (municipality)
+        json_object_set_new(c, "municipality", json_string(municipality));
+    if (cpr)
+        json_object_set_new(c, "cpr", json_string(cpr));
+    return c;
+}
+
+char *fx_sign(json_t *claims, enum fx_alg alg)
+{
+    char err[256] = "";
+    char *key = fx_state_path(alg == FX_ES256 ? "signing/dev-es256.pem" : "signing/dev-rs256.pem");
+    char *token = token_sign(key, alg == FX_ES256 ? "ES256" : "RS256",
+                             alg == FX_ES256 ? "dev-es256" : "dev-rs256", claims, err, sizeof(err));
+    free(key);
+    cr_assert_not_null(token, "%s", err);
+    return token;
+}
+
+char *fx_token(const char *role, const char *sub, const char *municipality, const char *cpr)
+{
+    json_t *claims = fx_claims(role, sub, municipality, cpr);
+    char *token = fx_sign(claims, FX_ES256);
+    json_decref(claims);
+    return token;
+}
+
+char *fx_sign_raw(json_t *claims, const char *alg, const char *kid, const unsigned char *key,
+                  size_t key_len)
+{
+    jwt_t *jwt = NULL;
+    char *text = json_dumps(claims, JSON_COMPACT);
+    cr_assert_not_null(text);
+    cr_assert_eq(jwt_new(&jwt), 0);
+    cr_assert_eq(jwt_add_grants_json(jwt, text), 0);
+    free(text);
+    cr_assert_eq(jwt_set_alg(jwt, jwt_str_alg(alg), key, (int)key_len), 0, "libjwt refused alg %s", alg);
+    cr_assert_eq(jwt_add_header(jwt, "kid", kid), 0);
+    char *token = jwt_encode_str(jwt);
+    jwt_free(jwt);
+    cr_assert_not_null(token, "libjwt could not sign with %s", alg);
+    return token;
+}
+
+/* A new P-256 private key as PEM that no configuration knows; the caller frees it. */
+static unsigned char *fresh_ec_key(size_t *len)
+{
+    EVP_PKEY *pkey = EVP_EC_gen("P-256");
+    cr_assert_not_null(pkey);
+    BIO *bio = BIO_new(BIO_s_mem());
+    cr_assert_not_null(bio);
+    cr_assert_eq(PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL), 1);
+    char *data = NULL;
+    long n = BIO_get_mem_data(bio, &data);
+    cr_assert(n > 0);
+    unsigned char *pem = malloc((size_t)n + 1);
+    cr_assert_not_null(pem);
+    memcpy(pem, data, (size_t)n);
+    pem[n] = '\0';
+    *len = (size_t)n;
+    BIO_free(bio);
+    EVP_PKEY_free(pkey);
+    return pem;
+}
+
+static void b64url(const unsigned char *in, size_t n, char *out)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        out[o++] = abc[(v >> 18) & 63];
+        out[o++] = abc[(v >> 12) & 63];
+        if (i + 1 < n)
+            out[o++] = abc[(v >> 6) & 63];
+        if (i + 2 < n)
+            out[o++] = abc[v & 63];
+    }
+    out[o] = '\0';
+}
+
+static int b64url_value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '-')
+        return 62;
+    return c == '_' ? 63 : -1;
+}
+
+json_t *fx_token_header(const char *token)
+{
+    size_t n = strcspn(token, ".");
+    unsigned char *raw = malloc(n + 1);
+    cr_assert_not_null(raw);
+    size_t len = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = b64url_value(token[i]);
+        cr_assert(v >= 0, "the token header is not base64url");
+        acc = ((acc << 6) | (unsigned)v) & 0xffff;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            raw[len++] = (unsigned char)(acc >> bits);
+        }
+    }
+    json_t *header = json_loadb((const char *)raw, len, 0, NULL);
+    free(raw);
+    cr_assert(json_is_object(header), "the token header is not a JSON object");
+    return header;
+}
+
+/* A valid token whose payload is replaced by other claims, keeping the old signature. */
+static char *tampered(json_t *claims)
+{
+    char *token = fx_sign(claims, FX_ES256);
+    json_object_set_new(claims, "role", json_string("team_lead"));
+    char *payload = json_dumps(claims, JSON_COMPACT);
+    cr_assert_not_null(payload);
+    char *dot1 = strchr(token, '.');
+    char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    cr_assert(dot1 && dot2);
+    size_t plen = strlen(payload);
+    char *encoded = malloc(plen * 4 / 3 + 4);
+    cr_assert_not_null(encoded);
+    b64url((const unsigned char *)payload, plen, encoded);
+    char *result = NULL;
+    cr_assert(asprintf(&result, "%.*s.%s%s", (int)(dot1 - token), token, encoded, dot2) > 0);
+    free(encoded);
+    free(payload);
+    free(token);
+    return result;
+}
+
+char *fx_bad_token(enum fx_bad_token kind, const char **what)
+{
+    static const char *const names[FX_BAD_COUNT] = {
+        [FX_BAD_OTHER_KEY] = "signed by another key",
+        [FX_BAD_TAMPERED] = "payload changed after signing",
+        [FX_BAD_ALG_NONE] = "alg none",
+        [FX_BAD_HS256_PUBLIC_KEY] = "HS256 with the public key as secret",
+        [FX_BAD_UNKNOWN_KID] = "unknown kid",
+        [FX_BAD_EXPIRED] = "expired beyond the skew",
+        [FX_BAD_NOT_YET_VALID] = "not yet valid",
+        [FX_BAD_WRONG_ISSUER] = "wrong issuer",
+        [FX_BAD_WRONG_AUDIENCE] = "wrong audience",
+        [FX_BAD_NO_ROLE] = "no role",
+        [FX_BAD_UNKNOWN_ROLE] = "unknown role",
+        [FX_BAD_STAFF_NO_MUNICIPALITY] = "staff without municipality",
+        [FX_BAD_CITIZEN_NO_CPR] = "citizen without cpr",
+    };
+    cr_assert((int)kind >= 0 && (int)kind < FX_BAD_COUNT);
+    if (what)
+        *what = names[kind];
+
+    char sub[64];
+    fx_unique("bad", sub, sizeof(sub));
+    json_t *claims = fx_claims("caseworker", sub, FX_MUNICIPALITY, NULL);
+    json_int_t now = (json_int_t)time(NULL);
+    unsigned char *key = NULL;
+    size_t key_len = 0;
+    char *path = NULL, *token = NULL;
+
+    switch (kind) {
+    case FX_BAD_OTHER_KEY:
+        key = fresh_ec_key(&key_len);
+        token = fx_sign_raw(claims, "ES256", "dev-es256", key, key_len);
+        break;
+    case FX_BAD_TAMPERED:
+        token = tampered(claims);
+        break;
+    case FX_BAD_ALG_NONE:
+        token = fx_sign_raw(claims, "none", "dev-es256", NULL, 0);
+        break;
+    case FX_BAD_HS256_PUBLIC_KEY:
+        path = fx_state_path("jwt/dev-rs256.pub.pem");
+        key = read_file(path, &key_len);
+        token = fx_sign_raw(claims, "HS256", "dev-rs256", key, key_len);
+        break;
+    case FX_BAD_UNKNOWN_KID:
+        path = fx_state_path("signing/dev-es256.pem");
+        key = read_file(path, &key_len);
+        token = fx_sign_raw(claims, "ES256", "not-a-configured-kid", key, key_len);
+        break;
+    case FX_BAD_EXPIRED:
+        json_object_set_new(claims, "iat", json_integer(now - 900));
+        json_object_set_new(claims, "exp", json_integer(now - 120));
+        break;
+    case FX_BAD_NOT_YET_VALID:
+        json_object_set_new(claims, "nbf", json_integer(now + 300));
+        break;
+    case FX_BAD_WRONG_ISSUER:
+        json_object_set_new(claims, "iss", json_string("https://idp.attacker.example"));
+        break;
+    case FX_BAD_WRONG_AUDIENCE:
+        json_object_set_new(claims, "aud", json_string("some-other-service"));
+        break;
+    case FX_BAD_NO_ROLE:
+        json_object_del(claims, "role");
+        break;
+    case FX_BAD_UNKNOWN_ROLE:
+        json_object_set_new(claims, "role", json_string("superuser"));
+        break;
+    case FX_BAD_STAFF_NO_MUNICIPALITY:
+        json_object_del(claims, "municipality");
+        break;
+    case FX_BAD_CITIZEN_NO_CPR:
+        json_object_set_new(claims, "role", json_string("citizen"));
+        json_object_del(claims, "municipality");
+        break;
+    case FX_BAD_COUNT:
+        break;
+    }
+    if (!token)
+        token = fx_sign(claims, FX_ES256);
+    if (key)
+        memset(key, 0, key_len);
+    free(key);
+    free(path);
+    json_decref(claims);
+    return token;
+}
+
+/* ---- unique test data ---- */
+
+uint64_t fx_random_u64(void)
+{
+    uint64_t v;
+    cr_assert_eq(getrandom(&v, sizeof(v), 0), (ssize_t)sizeof(v));
+    return v;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+void fx_random_cpr(char out[11])
+{
+    uint64_t r = fx_random_u64();
+    int year = 1900 + (int)(r % 100);
+    r /= 100;
+    int month = 1 + (int)(r % 12);
+    r /= 12;
+    int day = 1 + (int)(r % (uint64_t)days_in_month(year, month));
+    r /= 31;
+    int century = (int)(r % 4);
+    r /= 4;
+    int serial = (int)(r % 1000);
+    snprintf(out, 11, "%02d%02d%02d%d%03d", day, month, year % 100, century, serial);
+}
+
+void fx_unique(const char *prefix, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s-%016llx", prefix, (unsigned long long)fx_random_u64());
+    cr_assert(n > 0 && (size_t)n < cap);
+}
+
+/* ---- actors ---- */
+
+void fx_staff(struct fx_actor *a, const char *role, const char *municipality)
+{
+    memset(a, 0, sizeof(*a));
+    snprintf(a->role, sizeof(a->role), "%s", role);
+    snprintf(a->municipality, sizeof(a->municipality), "%s", municipality);
+    fx_unique(role, a->sub, sizeof(a->sub));
+    a->token = fx_token(role, a->sub, municipality, NULL);
+}
+
+void fx_citizen(struct fx_actor *a, const char *cpr)
+{
+    memset(a, 0, sizeof(*a));
+    snprintf(a->role, sizeof(a->role), "citizen");
+    snprintf(a->cpr, sizeof(a->cpr), "%s", cpr);
+    fx_unique("citizen", a->sub, sizeof(a->sub));
+    a->token = fx_token("citizen", a->sub, NULL, cpr);
+}
+
+void fx_actor_free(struct fx_actor *a)
+{
+    free(a->token);
+    memset(a, 0, sizeof(*a));
+}
+
+/* ---- calls ---- */
+
+int fx_call(const char *method, const char *path, const struct fx_actor *a, json_t *body,
+            const struct http_header *extra, size_t n_extra, struct http_response *out)
+{
+    int rc = http_json(method, path, a ? a->token : NULL, body, extra, n_extra, out);
+    json_decref(body);
+    cr_assert_eq(rc, 0, "%s %s: no response: %s", method, path, http_last_error());
+    return out->status;
+}
+
+json_t *fx_body(const struct http_response *r)
+{
+    json_t *doc = http_response_json(r);
+    cr_assert_not_null(doc, "the body is not JSON: %.300s", r->body);
+    return doc;
+}
+
+void fx_assert_status(const struct http_response *r, int status)
+{
+    cr_assert_eq(r->status, status, "expected status %d, got %d: %.500s", status, r->status, r->body);
+}
+
+void fx_assert_problem(const struct http_response *r, int status)
+{
+    fx_assert_status(r, status);
+    const char *ct = http_response_header(r, "Content-Type");
+    cr_assert(ct && strncmp(ct, "application/problem+json", strlen("application/problem+json")) == 0,
+              "a %d answered with Content-Type %s, not application/problem+json", status, ct ? ct : "(none)");
+    json_t *doc = fx_body(r);
+    cr_assert(json_is_object(doc), "a problem must be a JSON object");
+    const char *type = json_string_value(json_object_get(doc, "type"));
+    const char *title = json_string_value(json_object_get(doc, "title"));
+    json_t *st = json_object_get(doc, "status");
+    cr_assert(type && *type, "a problem needs a type: %s", r->body);
+    cr_assert(title && *title, "a problem needs a title: %s", r->body);
+    cr_assert(json_is_integer(st) && json_integer_value(st) == status,
+              "the problem's status member must be %d: %s", status, r->body);
+    json_decref(doc);
+}
+
+void fx_assert_client_problem(const struct http_response *r)
+{
+    cr_assert(r->status >= 400 && r->status < 500, "expected a 4xx problem, got %d: %.300s", r->status,
+              r->body);
+    fx_assert_problem(r, r->status);
+}
+
+void fx_assert_error_pointer(const struct http_response *r, const char *pointer)
+{
+    json_t *doc = fx_body(r);
+    json_t *errors = json_object_get(doc, "errors");
+    cr_assert(json_is_array(errors), "the problem has no errors[]: %s", r->body);
+    size_t i;
+    json_t *e;
+    int found = 0;
+    json_array_foreach(errors, i, e) {
+        const char *p = json_string_value(json_object_get(e, "pointer"));
+        if (p && strcmp(p, pointer) == 0 && json_is_string(json_object_get(e, "message")))
+            found = 1;
+    }
+    json_decref(doc);
+    cr_assert(found, "errors[] names no %s (with a message): %s", pointer, r->body);
+}
+
+void fx_assert_alive(void)
+{
+    struct http_response r;
+    fx_call("GET", "/healthz", NULL, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+}
+
+/* ---- the API ---- */
+
+/* Copies the string member key of doc into out (cap bytes); fails the test otherwise. */
+static void copy_member(json_t *doc, const char *key, char *out, size_t cap)
+{
+    const char *v = json_string_value(json_object_get(doc, key));
+    cr_assert(v && strlen(v) < cap, "the document has no string %s", key);
+    memcpy(out, v, strlen(v) + 1);
+}
+
+int fx_register_citizen(const struct fx_actor *staff, const char *cpr, char id[FX_UUID_LEN])
+{
+    struct http_response r;
+    int status = fx_call("POST", "/v1/citizens", staff, json_pack("{s:s}", "cpr", cpr), NULL, 0, &r);
+    cr_assert(status == 201 || status == 200, "registering a citizen answered %d: %.300s", status, r.body);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+    return status;
+}
+
+void fx_new_citizen(const struct fx_actor *staff, char cpr[11], char id[FX_UUID_LEN])
+{
+    fx_random_cpr(cpr);
+    fx_register_citizen(staff, cpr, id);
+}
+
+void fx_create_case(const struct fx_actor *staff, const char *citizen_id, const char *tg,
+                    char id[FX_UUID_LEN])
+{
+    struct http_response r;
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "citizen_id", citizen_id, "target_group",
+                             tg ? tg : "jobparat", "target_group_since", "2025-03-01", "benefit",
+                             "kontanthjaelp", "benefit_start", "2025-03-01");
+    if (strcmp(staff->role, "caseworker") != 0)
+        json_object_set_new(body, "caseworker", json_string(staff->sub));
+    fx_call("POST", "/v1/cases", staff, body, NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
+long long fx_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void fx_pause_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
