@@ -13,7 +13,7 @@ state="$repo/var/$name"
 citizens=${BENCH_CITIZENS:-100000}
 duration=${BENCH_SECONDS:-20}
 connections=${BENCH_CONNECTIONS:-16}
-read_commit=${FREMDRIFT_READ_COMMIT:-async}
+read_commit=${FREMDRIFT_READ_COMMIT:-sync}
 
 service_pid=""
 cleanup() {

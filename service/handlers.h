@@ -28,7 +28,6 @@ void api_cases_get(struct request *rq, struct reply *r);
 void api_cases_update(struct request *rq, struct reply *r);
 void api_cases_close(struct request *rq, struct reply *r);
 void api_cases_assignments(struct request *rq, struct reply *r);
-void api_me_cases(struct request *rq, struct reply *r);
 
 /* access_log_http.c */
 void api_access_log_list(struct request *rq, struct reply *r);

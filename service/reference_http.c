@@ -10,15 +10,13 @@
 
 static const struct db_stmt list_kind = {
     "reference_list",
-    "SELECT coalesce(json_agg(reference_document(r) ORDER BY r.code, r.valid_from), '[]')::text "
-    "FROM reference_items r WHERE r.kind = $1 "
-    "AND ($2::date IS NULL OR (r.valid_from <= $2::date AND (r.valid_to IS NULL OR r.valid_to > $2::date)))"};
+    "SELECT count(*) > 0, coalesce(json_agg(reference_document(r) ORDER BY r.code, r.valid_from) "
+    "FILTER (WHERE $2::date IS NULL OR (r.valid_from <= $2::date "
+    "AND (r.valid_to IS NULL OR r.valid_to > $2::date))), '[]')::text "
+    "FROM reference_items r WHERE r.kind = $1"};
 
 void api_reference_list(struct request *rq, struct reply *r)
 {
-    static const char *const query[] = {"on", NULL};
-    if (request_only_query(rq, r, query) != 0)
-        return;
     const char *on = request_query(rq, "on");
     struct cal_date d;
     if (on && cal_parse_iso(on, &d) != 0) {
@@ -32,13 +30,14 @@ void api_reference_list(struct request *rq, struct reply *r)
         db_reply_error(r, st);
         return;
     }
-    json_t *items = json_loads(db_value(res, 0, 0), 0, NULL);
+    int known = strcmp(db_value(res, 0, 0), "t") == 0;
+    json_t *items = json_loads(db_value(res, 0, 1), 0, NULL);
     PQclear(res);
     if (!items) {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
         return;
     }
-    if (json_array_size(items) == 0 && !on) {
+    if (!known) {
         json_decref(items);
         reply_problem(r, PROBLEM_NOT_FOUND, "No reference data of that kind.");
         return;

@@ -37,11 +37,11 @@ int request_only_query(const struct request *rq, struct reply *r, const char *co
     const char **keys = u_map_enum_keys(rq->u->map_url);
     for (size_t i = 0; keys && keys[i]; i++) {
         int known = 0;
-        for (size_t k = 0; allowed[k]; k++)
+        for (size_t k = 0; allowed && allowed[k]; k++)
             if (strcmp(keys[i], allowed[k]) == 0)
                 known = 1;
         if (!known) {
-            reply_problem(r, PROBLEM_BAD_REQUEST, "Unknown query parameter.");
+            reply_problem(r, PROBLEM_BAD_REQUEST, "Unknown query parameter; see the API description.");
             return -1;
         }
     }

@@ -36,7 +36,8 @@ const char *request_param(const struct request *rq, const char *name);
 const char *request_header(const struct request *rq, const char *name);
 /* A query argument or NULL. Belongs to the request. */
 const char *request_query(const struct request *rq, const char *name);
-/* 0 when every query argument is in allowed (NULL-terminated); else a 400 on r and -1. */
+/* 0 when every query argument is in allowed (NULL-terminated; NULL allows none); else a
+ * 400 on r and -1. The router applies it with the route's list. */
 int request_only_query(const struct request *rq, struct reply *r, const char *const *allowed);
 
 /* Reads If-Match as a strong ETag of the form "<version>": 0 and the version, or -1 with

@@ -69,16 +69,19 @@ static const struct route *resolve(struct request *rq, struct reply *r, size_t *
         reply_problem(r, PROBLEM_NOT_FOUND, "No such resource.");
         return NULL;
     }
+    /* HEAD is GET without the body; libmicrohttpd leaves the body out. */
+    const char *wanted = strcmp(method, "HEAD") == 0 ? "GET" : method;
     for (size_t i = 0; i < n_routes; i++) {
         if (!match_path(routes[i].path, path, rq))
             continue;
-        if (strcmp(routes[i].method, method) == 0) {
+        if (strcmp(routes[i].method, wanted) == 0) {
             *index = i;
             return &routes[i];
         }
         if (!strstr(allow, routes[i].method)) {
             size_t used = strlen(allow);
-            snprintf(allow + used, sizeof(allow) - used, "%s%s", used ? ", " : "", routes[i].method);
+            snprintf(allow + used, sizeof(allow) - used, "%s%s%s", used ? ", " : "", routes[i].method,
+                     strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
         }
     }
     if (!*allow) {
@@ -347,7 +350,7 @@ int router_callback(const struct _u_request *u, struct _u_response *resp, void *
     size_t index;
     rq.route = resolve(&rq, &r, &index);
     if (rq.route && body_size_ok(&rq, &r) == 0 && authenticate(&rq, &r) == 0 &&
-        read_body(&rq, &r) == 0)
+        request_only_query(&rq, &r, rq.route->query) == 0 && read_body(&rq, &r) == 0)
         run(&rq, &r);
     cors(&rq, &r);
     send_reply(resp, &r, rq.id);

@@ -5,29 +5,35 @@
 #include "handlers.h"
 #include "roles.h"
 
+static const char *const reference_query[] = {"on", NULL};
+static const char *const case_list_query[] = {"caseworker", "target_group", "status", "citizen_id",
+                                              "limit", "cursor", NULL};
+static const char *const own_case_query[] = {"status", "limit", "cursor", NULL};
+static const char *const access_log_query[] = {"citizen_id", "resource_id", "limit", "cursor", NULL};
+
 const struct route routes[] = {
-    {"GET", "/healthz", api_health_live, 0, ROUTE_NO_DB, 0},
-    {"GET", "/readyz", api_health_ready, 0, ROUTE_NO_DB, 0},
-    {"GET", "/metrics", api_health_metrics, 0, ROUTE_NO_DB, 0},
-    {"GET", "/openapi.yaml", api_health_openapi, 0, ROUTE_NO_DB, 0},
+    {"GET", "/healthz", api_health_live, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/readyz", api_health_ready, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/metrics", api_health_metrics, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/openapi.yaml", api_health_openapi, 0, ROUTE_NO_DB, 0, NULL},
 
-    {"GET", "/v1/reference/{kind}", api_reference_list, ROLES_ANY, ROUTE_DB_READ, 0},
+    {"GET", "/v1/reference/{kind}", api_reference_list, ROLES_ANY, ROUTE_DB_READ, 0, reference_query},
 
-    {"POST", "/v1/citizens", api_citizens_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
-    {"POST", "/v1/citizens/search", api_citizens_search, ROLES_CASE_STAFF | ROLE_AUDITOR, ROUTE_DB_READ, 1},
-    {"GET", "/v1/citizens/{citizen_id}", api_citizens_get, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0},
+    {"POST", "/v1/citizens", api_citizens_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"POST", "/v1/citizens/search", api_citizens_search, ROLES_CASE_STAFF | ROLE_AUDITOR, ROUTE_DB_READ, 1, NULL},
+    {"GET", "/v1/citizens/{citizen_id}", api_citizens_get, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0, NULL},
 
-    {"POST", "/v1/cases", api_cases_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
-    {"GET", "/v1/cases", api_cases_list, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0},
-    {"GET", "/v1/cases/{case_id}", api_cases_get, ROLES_MUNICIPAL_STAFF | ROLE_CITIZEN, ROUTE_DB_READ, 0},
-    {"PATCH", "/v1/cases/{case_id}", api_cases_update, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
-    {"POST", "/v1/cases/{case_id}/close", api_cases_close, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1},
-    {"GET", "/v1/cases/{case_id}/assignments", api_cases_assignments, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0},
+    {"POST", "/v1/cases", api_cases_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"GET", "/v1/cases", api_cases_list, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0, case_list_query},
+    {"GET", "/v1/cases/{case_id}", api_cases_get, ROLES_MUNICIPAL_STAFF | ROLE_CITIZEN, ROUTE_DB_READ, 0, NULL},
+    {"PATCH", "/v1/cases/{case_id}", api_cases_update, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"POST", "/v1/cases/{case_id}/close", api_cases_close, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"GET", "/v1/cases/{case_id}/assignments", api_cases_assignments, ROLES_MUNICIPAL_STAFF, ROUTE_DB_READ, 0, NULL},
 
-    {"GET", "/v1/me", api_me_citizen, ROLE_CITIZEN, ROUTE_DB_READ, 0},
-    {"GET", "/v1/me/cases", api_me_cases, ROLE_CITIZEN, ROUTE_DB_READ, 0},
+    {"GET", "/v1/me", api_me_citizen, ROLE_CITIZEN, ROUTE_DB_READ, 0, NULL},
+    {"GET", "/v1/me/cases", api_cases_list, ROLE_CITIZEN, ROUTE_DB_READ, 0, own_case_query},
 
-    {"GET", "/v1/access-log", api_access_log_list, ROLE_AUDITOR, ROUTE_DB_READ, 0},
+    {"GET", "/v1/access-log", api_access_log_list, ROLE_AUDITOR, ROUTE_DB_READ, 0, access_log_query},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

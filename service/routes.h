@@ -22,6 +22,7 @@ struct route {
     unsigned roles;             /* ROLE_* bits allowed; 0 = no token needed */
     enum route_db db;
     int json_body;              /* expects a JSON object body */
+    const char *const *query;   /* query parameters accepted (NULL-terminated); NULL: none */
 };
 
 extern const struct route routes[];

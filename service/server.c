@@ -13,17 +13,17 @@
 #include "log.h"
 #include "router.h"
 
-/* Threading, chosen by measuring (make bench, 16 keep-alive clients, 2 cores; figures in
- * tests/bench/README.md): libmicrohttpd's own pool of epoll workers, one per core by
- * default. Against thread-per-connection it gave the same throughput with a p99 of
- * 13-19 ms instead of 59-69 ms, because a fixed pool does not oversubscribe the cores.
- * Every request is a few short queries bounded by statement_timeout, so a worker is
- * never blocked for long; idle and slow clients cost a socket, not a thread, and the
- * connection timeout closes them. */
+/* Threading, chosen by measuring (make bench; figures in tests/bench/README.md):
+ * libmicrohttpd's own pool of epoll workers, as many as there are pooled database
+ * connections. A worker blocks while its request waits for PostgreSQL, so fewer workers
+ * than connections starve synchronous commits of group commit (2 workers: 507 writes/s
+ * against 2,300 with 6), while thread-per-connection gave the same throughput as the pool
+ * with a p99 three to four times higher. Statement timeouts keep a worker from being held
+ * long; idle and slow clients cost a socket, not a thread, and the connection timeout
+ * closes them. */
 static int start(struct _u_instance *u, struct app *app, struct sockaddr_in *addr)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int threads = app->cfg.threads ? app->cfg.threads : (cores > 0 ? (int)cores : 2);
+    int threads = app->cfg.threads ? app->cfg.threads : app->cfg.db_pool_size;
     struct MHD_OptionItem options[] = {
         {MHD_OPTION_THREAD_POOL_SIZE, threads, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, app->cfg.max_connections, NULL},

@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <jwt.h>
 
+#include "cpr.h"
+
 #define TOKEN_SUB_MAX 128
 
 /* claims.exp must hold any integer jansson accepts, or a huge exp would wrap. */
@@ -142,7 +144,8 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
     const struct token_key *key;
     json_int_t exp;
     jwt_t *jwt = NULL;
-    int citizen, cached = 0;
+    int citizen, national, cached = 0;
+    char cpr_checked[11];
 
     if (out == NULL)
         return TOKEN_POLICY_INVALID;
@@ -303,15 +306,17 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
         goto done;
     }
     /* A citizen's municipality is ignored and a staff member's cpr is not copied: each role
-     * carries exactly the attribute its access rules use. Full CPR validation is cpr.c's. */
+     * carries exactly the attribute its access rules use. The appeals board (Ankestyrelsen)
+     * is national, so its tokens need no municipality. */
     citizen = strcmp(role, "citizen") == 0;
+    national = strcmp(role, "appeals_board") == 0;
     if (citizen) {
         cpr = json_string_value(json_object_get(claims, "cpr"));
-        if (!digits_exactly(cpr, 10)) {
+        if (!digits_exactly(cpr, 10) || cpr_validate(cpr, cpr_checked) != 0) {
             res = TOKEN_CPR_INVALID;
             goto done;
         }
-    } else {
+    } else if (!national) {
         municipality = json_string_value(json_object_get(claims, "municipality"));
         if (!digits_exactly(municipality, 3)) {
             res = TOKEN_MUNICIPALITY_INVALID;
@@ -325,8 +330,8 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
     strcpy(out->sub, sub);
     strcpy(out->issuer, iss);
     if (citizen)
-        strcpy(out->cpr, cpr);
-    else
+        strcpy(out->cpr, cpr_checked);
+    else if (!national)
         strcpy(out->municipality, municipality);
     out->exp = (long)exp;
 

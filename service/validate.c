@@ -59,8 +59,12 @@ void json_pointer_token(const char *key, char *out, size_t outlen)
 void check_fail(struct check *c, const char *key, const char *message)
 {
     char token[96], pointer[256];
-    json_pointer_token(key, token, sizeof(token));
-    snprintf(pointer, sizeof(pointer), "%s/%s", c->prefix, token);
+    if (key) {
+        json_pointer_token(key, token, sizeof(token));
+        snprintf(pointer, sizeof(pointer), "%s/%s", c->prefix, token);
+    } else {
+        snprintf(pointer, sizeof(pointer), "%s", c->prefix);
+    }
     json_array_append_new(c->errors, json_pack("{s:s, s:s}", "pointer", pointer, "message", message));
 }
 

@@ -27,6 +27,7 @@ int check_failed(const struct check *c);
 /* The errors array (caller owns it); the check is left with none. */
 json_t *check_take_errors(struct check *c);
 
+/* key NULL: the error is about the checked object as a whole. */
 void check_fail(struct check *c, const char *key, const char *message);
 /* Records an error for every key not in allowed (NULL-terminated). */
 void check_only(struct check *c, const char *const *allowed);

@@ -315,17 +315,35 @@ Test(token, valid_rs256_staff_accepted_and_cpr_not_copied, .init = tok_setup_rsa
     free(t);
 }
 
-Test(token, every_staff_role_accepted_with_municipality)
+Test(token, every_municipal_staff_role_accepted_with_municipality)
 {
-    const char *staff[] = { "caseworker", "team_lead", "integration", "appeals_board", "auditor" };
+    const char *staff[] = { "caseworker", "team_lead", "integration", "auditor" };
 
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 4; i++) {
         char *t = tok_sign_es(tok_claims(staff[i]));
         cr_assert_eq(tok_verify(t), TOKEN_OK, "role %s", staff[i]);
         cr_assert_str_eq(tok_out.role, staff[i]);
         cr_assert_str_eq(tok_out.municipality, "101");
         free(t);
     }
+}
+
+Test(token, appeals_board_is_national_and_needs_no_municipality)
+{
+    json_t *c = tok_claims("appeals_board");
+
+    json_object_del(c, "municipality");
+    tok_expect(c, TOKEN_OK);
+    cr_assert_str_eq(tok_out.role, "appeals_board");
+    cr_assert_str_eq(tok_out.municipality, "");
+}
+
+Test(token, appeals_board_municipality_ignored)
+{
+    json_t *c = tok_claims("appeals_board");
+
+    tok_expect(c, TOKEN_OK);
+    cr_assert_str_eq(tok_out.municipality, "");
 }
 
 Test(token, citizen_municipality_ignored)
@@ -1039,8 +1057,11 @@ Test(token, citizen_without_cpr_rejected)
 
 Test(token, citizen_cpr_not_ten_digit_string_rejected)
 {
+    /* 3102901234: 31 February; 2902001234: 29 February 1900 (7th digit 1: 1900, no leap year). */
     json_t *bad[] = { json_string("12345"), json_string("01019012345"),
-                      json_string("010190-123"), json_integer(1019012345) };
+                      json_string("010190-123"), json_integer(1019012345),
+                      json_string("3102901234"), json_string("2902001234"),
+                      json_string("0113901234") };
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         json_t *c = tok_claims("citizen");
