@@ -22,8 +22,11 @@ SERVICE_SRC := $(filter-out service/main.c service/devtoken.c,$(wildcard service
 UNIT_SRC := $(wildcard tests/unit/*.c) tests/support/http_client.c tests/support/selftest_http_client.c
 ITEST_SRC := $(wildcard tests/integration/*.c) $(filter-out tests/support/selftest_%.c,$(wildcard tests/support/*.c))
 
-REL := build/release
-ASAN := build/asan
+# BUILD lets several builds of one checkout live side by side (make BUILD=build-x test).
+BUILD ?= build
+export BUILD
+REL := $(BUILD)/release
+ASAN := $(BUILD)/asan
 
 .PHONY: build build-asan deps run test bench token db-stop migrate lint spec clean
 
@@ -65,7 +68,7 @@ spec:
 	@scripts/spec.sh
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
 # Objects: one tree per build flavour.
 $(REL)/%.o: %.c
@@ -107,4 +110,4 @@ $(ASAN)/integration-tests: $(ITEST_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libfremdrift.a
 
 $(ASAN)/tests/%.o: CFLAGS_ASAN += -Itests/support
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

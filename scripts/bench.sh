@@ -30,7 +30,7 @@ set -a
 . "$state/service.env"
 set +a
 export FREMDRIFT_MIGRATIONS_DIR="$repo/sql" FREMDRIFT_READ_COMMIT="$read_commit"
-build/release/fremdrift migrate >/dev/null
+${BUILD:-build}/release/fremdrift migrate >/dev/null
 
 echo "generating $citizens citizens with cases..."
 /usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -v n="$citizens" \
@@ -39,13 +39,13 @@ echo "generating $citizens citizens with cases..."
     -c "SELECT id FROM cases ORDER BY seq" > "$state/ids.txt"
 : > "$state/tokens.txt"
 for i in $(seq 1 8); do
-    build/release/fremdrift-token --key "$FREMDRIFT_SIGNING_KEY" --kid dev-es256 --alg ES256 \
+    ${BUILD:-build}/release/fremdrift-token --key "$FREMDRIFT_SIGNING_KEY" --kid dev-es256 --alg ES256 \
         --issuer "$FREMDRIFT_JWT_ISSUERS" --audience "$FREMDRIFT_JWT_AUDIENCE" \
         --role caseworker --sub "bench-$i" --municipality 101 >> "$state/tokens.txt"
 done
 
 port=$(free_port)
-FREMDRIFT_PORT=$port build/release/fremdrift serve > "$state/service.log" 2>&1 &
+FREMDRIFT_PORT=$port ${BUILD:-build}/release/fremdrift serve > "$state/service.log" 2>&1 &
 service_pid=$!
 wait_ready "http://127.0.0.1:$port/readyz" "$service_pid" || { tail "$state/service.log"; exit 1; }
 

@@ -18,7 +18,7 @@ set +a
 export FREMDRIFT_MIGRATIONS_DIR="$repo/sql"
 
 if [ "${1:-}" = "migrate" ]; then
-    exec build/release/fremdrift migrate
+    exec ${BUILD:-build}/release/fremdrift migrate
 fi
 
 port=${FREMDRIFT_PORT:-8080}
@@ -31,4 +31,4 @@ Get a token in another terminal, then call the API:
 Ctrl-C stops the service; \`make db-stop\` stops PostgreSQL.
 
 MSG
-exec build/release/fremdrift serve
+exec ${BUILD:-build}/release/fremdrift serve

@@ -11,7 +11,7 @@ cd "$repo"
 . scripts/lib.sh
 name="test-$$"
 state="$repo/var/$name"
-asan="$repo/build/asan"
+asan="$repo/${BUILD:-build}/asan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

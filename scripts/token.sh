@@ -13,6 +13,6 @@ fi
 set -a
 . "$repo/var/dev/service.env"
 set +a
-exec "$repo/build/release/fremdrift-token" --key "$FREMDRIFT_SIGNING_KEY" --kid dev-es256 --alg ES256 \
+exec "$repo/${BUILD:-build}/release/fremdrift-token" --key "$FREMDRIFT_SIGNING_KEY" --kid dev-es256 --alg ES256 \
     --issuer "$FREMDRIFT_JWT_ISSUERS" --audience "$FREMDRIFT_JWT_AUDIENCE" \
     --role "$role" --sub "$sub" --municipality "$municipality" --cpr "$cpr"

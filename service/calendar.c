@@ -230,3 +230,37 @@ struct cal_date cal_appeal_deadline(struct cal_date notified)
 {
     return cal_next_working_day_on_or_after(cal_add_days(notified, CAL_APPEAL_DAYS));
 }
+
+/* The last Sunday of a month with 31 days (March, October). */
+static long last_sunday_of(int year, int month)
+{
+    struct cal_date last = {year, month, 31};
+    long days = cal_to_days(last);
+
+    return days - (cal_weekday(last) % 7);
+}
+
+/*
+ * Denmark keeps CET (UTC+1), and CEST (UTC+2) from 01:00 UTC on the last Sunday of
+ * March to 01:00 UTC on the last Sunday of October (EU directive 2000/84/EC).
+ */
+struct cal_date cal_copenhagen_date(long long unix_seconds)
+{
+    long long utc_day = unix_seconds >= 0 ? unix_seconds / 86400 : (unix_seconds - 86399) / 86400;
+    struct cal_date utc = cal_from_days((long)utc_day);
+    long long summer_start = (long long)last_sunday_of(utc.year, 3) * 86400 + 3600;
+    long long summer_end = (long long)last_sunday_of(utc.year, 10) * 86400 + 3600;
+    long long offset = unix_seconds >= summer_start && unix_seconds < summer_end ? 7200 : 3600;
+    long long local = unix_seconds + offset;
+
+    return cal_from_days((long)(local >= 0 ? local / 86400 : (local - 86399) / 86400));
+}
+
+void cal_format_danish(struct cal_date d, char out[CAL_DANISH_SIZE])
+{
+    static const char *const months[12] = {"januar", "februar", "marts", "april", "maj", "juni",
+                                           "juli", "august", "september", "oktober", "november",
+                                           "december"};
+
+    snprintf(out, CAL_DANISH_SIZE, "%d. %s %04d", d.day, months[d.month - 1], d.year);
+}

@@ -69,4 +69,14 @@ struct cal_date cal_next_working_day_on_or_after(struct cal_date d);
 /* notified + 4 weeks, moved to the next working day when that is closed. */
 struct cal_date cal_appeal_deadline(struct cal_date notified);
 
+/* The civil date in Denmark (Europe/Copenhagen) at a Unix time: "today" for a
+ * notification date, without touching the process's time zone. */
+struct cal_date cal_copenhagen_date(long long unix_seconds);
+
+/* Size of the buffer cal_format_danish writes, e.g. "23. september 2026". */
+#define CAL_DANISH_SIZE 24
+
+/* The date as Danish letters write it: "1. januar 2027". */
+void cal_format_danish(struct cal_date d, char out[CAL_DANISH_SIZE]);
+
 #endif

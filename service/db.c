@@ -54,6 +54,8 @@ static enum db_status classify(struct db_conn *c, const PGresult *res)
         return DB_CHECK;
     if (strcmp(state, "42501") == 0)
         return DB_NOT_VISIBLE;
+    if (strcmp(state, "55000") == 0)
+        return DB_INVALID_STATE;
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
         return DB_RETRY;
     if (strcmp(state, "57014") == 0)
@@ -72,7 +74,7 @@ static void log_failure(const char *what, const PGresult *res, enum db_status st
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
-    if (st == DB_UNIQUE || st == DB_RETRY || st == DB_NOT_VISIBLE)
+    if (st == DB_UNIQUE || st == DB_RETRY || st == DB_NOT_VISIBLE || st == DB_INVALID_STATE)
         return;
     log_line(st == DB_ERROR ? "error" : "warn", "database statement failed",
              json_pack("{s:s, s:s?, s:s?}", "statement", what, "sqlstate", state,
@@ -144,6 +146,9 @@ void db_reply_error(struct reply *r, enum db_status st)
         break;
     case DB_NOT_VISIBLE:
         reply_problem(r, PROBLEM_NOT_FOUND, "No such resource is visible to you.");
+        break;
+    case DB_INVALID_STATE:
+        reply_problem(r, PROBLEM_INVALID_STATE, "The resource's state does not allow this change.");
         break;
     case DB_RETRY:
     case DB_BUSY:

@@ -13,6 +13,7 @@ enum db_status {
     DB_FOREIGN_KEY,   /* 23503 */
     DB_CHECK,         /* 23514, 23502, 22xxx: data the service should have refused */
     DB_NOT_VISIBLE,   /* 42501: row-level security refused the row */
+    DB_INVALID_STATE, /* 55000: a trigger refused a change the object's state forbids */
     DB_RETRY,         /* 40001 / 40P01: run the transaction again */
     DB_TIMEOUT,       /* 57014: statement_timeout */
     DB_UNAVAILABLE,   /* connection lost or refused */

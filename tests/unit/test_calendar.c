@@ -783,3 +783,44 @@ Test(calendar, format_iso_pads_to_ten_characters)
     cal_format_iso(d3, out);
     cr_expect_str_eq(out, "9999-12-31");
 }
+
+/* Unix times worked out from the published transition instants (date -d ... +%s). */
+Test(calendar, copenhagen_date_follows_cet_and_cest)
+{
+    static const struct {
+        long long t;
+        int y, m, d;
+    } cases[] = {
+        {1767222000LL, 2026, 1, 1},    /* 2025-12-31 23:00 UTC = 00:00 CET */
+        {1767221999LL, 2025, 12, 31},  /* one second earlier */
+        {1774745999LL, 2026, 3, 29},   /* 2026-03-29 00:59:59 UTC: 01:59:59 CET */
+        {1774796400LL, 2026, 3, 29},   /* 2026-03-29 15:00 UTC */
+        {1774821600LL, 2026, 3, 30},   /* 2026-03-29 22:00 UTC = 00:00 CEST */
+        {1774821599LL, 2026, 3, 29},
+        {1792879200LL, 2026, 10, 25},  /* 2026-10-24 22:00 UTC = 00:00 CEST on the 25th */
+        {1792969199LL, 2026, 10, 25},  /* 2026-10-25 22:59:59 UTC = 23:59:59 CET */
+        {1792969200LL, 2026, 10, 26},  /* 2026-10-25 23:00 UTC = 00:00 CET */
+        {1797721200LL, 2026, 12, 20},  /* 2026-12-19 23:00 UTC */
+        {1797721199LL, 2026, 12, 19},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cal_date d = cal_copenhagen_date(cases[i].t);
+        cr_expect(d.year == cases[i].y && d.month == cases[i].m && d.day == cases[i].d,
+                  "t=%lld: got %04d-%02d-%02d, want %04d-%02d-%02d", cases[i].t, d.year, d.month,
+                  d.day, cases[i].y, cases[i].m, cases[i].d);
+    }
+}
+
+Test(calendar, danish_date_format)
+{
+    char out[CAL_DANISH_SIZE];
+    struct cal_date d1 = {2027, 1, 1}, d2 = {2026, 12, 23}, d3 = {2026, 5, 4};
+
+    cal_format_danish(d1, out);
+    cr_assert_str_eq(out, "1. januar 2027");
+    cal_format_danish(d2, out);
+    cr_assert_str_eq(out, "23. december 2026");
+    cal_format_danish(d3, out);
+    cr_assert_str_eq(out, "4. maj 2026");
+}
