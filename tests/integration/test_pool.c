@@ -1,0 +1,170 @@
+/* The database pool's wait timeout: a second service process with one pooled connection
+ * and a one-millisecond wait is sent a burst of concurrent requests. Those that find the
+ * connection taken must get a 503 problem with Retry-After, never hang or fail otherwise,
+ * and the same process serves normally once the burst is over. It runs in the serial
+ * resilience phase so no other test competes for the machine. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fixtures.h"
+
+#define BURST 32
+
+static pid_t service = -1;
+
+/* A port nothing listens on now: bind to port 0 and let the kernel choose. */
+static int unused_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* Starts build/asan/fremdrift with a one-connection pool on port; the environment test.sh
+ * gave us supplies everything else. */
+static pid_t start_service(int port)
+{
+    char *root = fx_repo_root();
+    const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
+    char binary[1024], port_text[16];
+    snprintf(binary, sizeof(binary), "%s/%s/asan/fremdrift", root, build);
+    snprintf(port_text, sizeof(port_text), "%d", port);
+    free(root);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("FREMDRIFT_PORT", port_text, 1);
+        setenv("FREMDRIFT_DB_POOL_SIZE", "1", 1);
+        setenv("FREMDRIFT_DB_POOL_WAIT_MS", "1", 1);
+        setenv("FREMDRIFT_THREADS", "8", 1);
+        unsetenv("FREMDRIFT_MIGRATION_DATABASE_URL");
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execl(binary, "fremdrift", "serve", (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static void stop_service(void)
+{
+    if (service > 0) {
+        kill(service, SIGTERM);
+        waitpid(service, NULL, 0);
+        service = -1;
+    }
+}
+
+struct shot {
+    const struct fx_actor *actor;
+    const char *path;
+    int status;
+    char error[160];
+    int retry_after_ok;
+    int problem_ok;
+};
+
+static void *fire(void *arg)
+{
+    struct shot *s = arg;
+    struct http_response r;
+    /* Not fx_call: criterion's assertions belong to the test's own thread. */
+    if (http_json("GET", s->path, s->actor->token, NULL, NULL, 0, &r) != 0) {
+        snprintf(s->error, sizeof(s->error), "%s", http_last_error());
+        return NULL;
+    }
+    s->status = r.status;
+    if (r.status == 503) {
+        const char *retry = http_response_header(&r, "Retry-After");
+        s->retry_after_ok = retry && atoi(retry) > 0;
+        json_t *body = http_response_json(&r);
+        const char *type = json_string_value(json_object_get(body, "type"));
+        s->problem_ok = type && strstr(type, "/unavailable") != NULL;
+        json_decref(body);
+    }
+    http_response_free(&r);
+    return NULL;
+}
+
+Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, .fini = stop_service)
+{
+    struct fx_actor cw;
+    char citizen[FX_UUID_LEN], case_id[FX_UUID_LEN], cpr[11], path[128];
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_new_citizen(&cw, cpr, citizen);
+    fx_create_case(&cw, citizen, "aktivitetsparat", case_id);
+    snprintf(path, sizeof(path), "/v1/cases/%s", case_id);
+
+    int port = unused_port();
+    cr_assert_gt(port, 0);
+    service = start_service(port);
+    cr_assert_gt(service, 0);
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+    setenv("FREMDRIFT_TEST_URL", url, 1);
+    int ready = 0;
+    for (int i = 0; i < 100 && !ready; i++) {
+        struct http_response r;
+        if (http_request("GET", "/readyz", NULL, 0, NULL, 0, &r) == 0) {
+            ready = r.status == 200;
+            http_response_free(&r);
+        }
+        if (!ready)
+            fx_pause_ms(100);
+    }
+    cr_assert(ready, "the one-connection service did not become ready");
+
+    int busy = 0, served = 0;
+    for (int round = 0; round < 5 && busy == 0; round++) {
+        struct shot shots[BURST];
+        pthread_t threads[BURST];
+        for (int i = 0; i < BURST; i++) {
+            shots[i] = (struct shot){.actor = &cw, .path = path};
+            pthread_create(&threads[i], NULL, fire, &shots[i]);
+        }
+        for (int i = 0; i < BURST; i++)
+            pthread_join(threads[i], NULL);
+        for (int i = 0; i < BURST; i++) {
+            cr_assert(shots[i].status == 200 || shots[i].status == 503,
+                      "a request in the burst answered %d (%s)", shots[i].status, shots[i].error);
+            if (shots[i].status == 503) {
+                busy++;
+                cr_assert(shots[i].retry_after_ok, "a pool timeout 503 without a positive Retry-After");
+                cr_assert(shots[i].problem_ok, "a pool timeout 503 is not the unavailable problem");
+            } else {
+                served++;
+            }
+        }
+    }
+    cr_assert_gt(busy, 0, "no request waited longer than 1 ms for the only connection");
+    cr_assert_gt(served, 0, "the burst got no answer at all");
+
+    /* The burst over, the connection is back in the pool. */
+    struct http_response r;
+    fx_call("GET", path, &cw, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+
+    kill(service, SIGTERM);
+    int status;
+    cr_assert_eq(waitpid(service, &status, 0), service);
+    service = -1;
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the second service did not stop cleanly");
+    fx_actor_free(&cw);
+}
