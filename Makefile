@@ -11,7 +11,7 @@ SHELL := /bin/bash
 
 PKGS := libulfius libmicrohttpd jansson libjwt libpq libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 CFLAGS_COMMON = -std=gnu11 -Wall -Wextra -Werror -g -D_GNU_SOURCE -MMD -MP -Iservice $(PKG_CFLAGS)
 CFLAGS_RELEASE = $(CFLAGS_COMMON) -O2

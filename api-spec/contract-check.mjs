@@ -4,12 +4,14 @@
 //   node api-spec/contract-check.mjs openapi.yaml RECORDING.jsonl
 //
 // For each recorded line it finds the operation (path templates, most specific first, and
-// the method; a request no operation matches is checked against the answers that
-// x-unmatched-requests names), the response by status (or `default`), checks that the
-// content type is documented and validates the body with ajv (JSON Schema 2020-12, with
-// formats). Every object schema of the contract must be closed (additionalProperties:
-// false), so an undocumented field is a violation. Prints every violation and a summary;
-// exits 0 when clean, 1 on any violation, 2 when it cannot check at all.
+// the method; HEAD on a path with GET but no HEAD operation is checked as that GET when
+// x-unmatched-requests says `head: get-without-body`; a request no operation matches is
+// checked against the answers that x-unmatched-requests names), the response by status
+// (or `default`), checks that the content type is documented and validates the body with
+// ajv (JSON Schema 2020-12, with formats); a HEAD response must have no body. Every object
+// schema of the contract must be closed (additionalProperties: false), so an undocumented
+// field is a violation. Prints every violation and a summary; exits 0 when clean, 1 on
+// any violation, 2 when it cannot check at all.
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -138,6 +140,8 @@ class Contract {
         this.ajv.addVocabulary(OPENAPI_VOCABULARY);
         this.validators = new Map();
         this.unmatched = spec['x-unmatched-requests'] || {};
+        if (this.unmatched.head !== undefined && this.unmatched.head !== 'get-without-body')
+            fatal(`x-unmatched-requests.head is ${JSON.stringify(this.unmatched.head)}; the only value known is get-without-body`);
         const segment = this.unmatched['path-parameter-segment'];
         this.segment = segment ? segment.replace(/^\^/, '').replace(/\$$/, '') : '[^/]+';
         this.checkClosed();
@@ -201,6 +205,13 @@ class Contract {
         for (const t of matching) {
             if (HTTP_METHODS.includes(lower) && t.item[lower])
                 return { label: `${method} ${t.template}`, responses: t.item[lower].responses || {}, key: `${lower} ${t.template}` };
+        }
+        // HEAD is GET without the body: its status (and so its headers) must be one the GET
+        // operation documents. It does not count as exercising the GET operation's bodies.
+        if (lower === 'head' && this.unmatched.head === 'get-without-body') {
+            const t = matching.find((m) => m.item.get);
+            if (t)
+                return { label: `HEAD ${t.template} (as GET)`, responses: t.item.get.responses || {}, key: `head ${t.template}` };
         }
         if (matching.length === 0)
             return this.unmatchedAnswer('unknown-path', `${method} ${path} (no path template)`, 404);
@@ -277,6 +288,8 @@ function checkLine(contract, record, report, exercised) {
     const content = response.content || {};
     const bodyEmpty = record.body === null && record.body_text === '';
     const head = method.toUpperCase() === 'HEAD';
+    if (head && !bodyEmpty)
+        return report(label, 'a response to HEAD must have no body, but one was sent');
     if (Object.keys(content).length === 0) {
         if (!bodyEmpty)
             return report(label, 'the response documents no body, but one was sent');

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
+#include "ratelimit.h"
 #include "routes.h"
 
 /* Splits a comma-separated list in place into out[], skipping empty items and spaces. */
@@ -55,6 +56,7 @@ int app_init(struct app *app)
     }
 
     app->metrics = metrics_create(routes, n_routes);
+    app->limits = ratelimit_create(app->cfg.rate_limit_per_minute, app->cfg.rate_limit_burst);
 
     struct pool_options po = {
         .url = app->cfg.database_url,
@@ -64,7 +66,7 @@ int app_init(struct app *app)
         .statement_timeout_ms = app->cfg.db_statement_timeout_ms,
     };
     app->pool = pool_create(&po);
-    if (!app->metrics || !app->pool) {
+    if (!app->metrics || !app->pool || !app->limits) {
         fprintf(stderr, "out of memory\n");
         app_destroy(app);
         return -1;
@@ -79,6 +81,8 @@ void app_destroy(struct app *app)
     app->pool = NULL;
     metrics_destroy(app->metrics);
     app->metrics = NULL;
+    ratelimit_free(app->limits);
+    app->limits = NULL;
     if (app->keys.current)
         keyring_destroy(&app->keys);
     crypto_keys_wipe(&app->crypto);

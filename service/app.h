@@ -12,6 +12,7 @@
 
 struct pool;
 struct metrics;
+struct ratelimit;
 
 #define APP_MAX_ISSUERS 16
 #define APP_MAX_ORIGINS 16
@@ -28,6 +29,7 @@ struct app {
     size_t n_origins;
     char origin_buf[sizeof(((struct config *)0)->cors_origins)];
     struct metrics *metrics;
+    struct ratelimit *limits;
     atomic_int in_flight;
 };
 

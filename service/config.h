@@ -31,6 +31,9 @@ struct config {
     char cpr_key_file[512];
     char cpr_hash_key_file[512];
 
+    int rate_limit_per_minute;
+    int rate_limit_burst;
+
     char cors_origins[1024];
     int shutdown_grace_s;
 };

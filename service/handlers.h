@@ -29,6 +29,30 @@ void api_cases_update(struct request *rq, struct reply *r);
 void api_cases_close(struct request *rq, struct reply *r);
 void api_cases_assignments(struct request *rq, struct reply *r);
 
+/* decisions_http.c */
+void api_decisions_create(struct request *rq, struct reply *r);
+void api_decisions_list(struct request *rq, struct reply *r);
+void api_decisions_get(struct request *rq, struct reply *r);
+void api_decisions_update(struct request *rq, struct reply *r);
+void api_decisions_issue(struct request *rq, struct reply *r);
+
+/* letter_http.c */
+void api_decisions_letter(struct request *rq, struct reply *r);
+
+/* appeals_http.c */
+void api_appeals_create(struct request *rq, struct reply *r);
+void api_appeals_list(struct request *rq, struct reply *r);
+void api_appeals_get(struct request *rq, struct reply *r);
+void api_appeals_reconsider(struct request *rq, struct reply *r);
+void api_appeals_rule(struct request *rq, struct reply *r);
+void api_appeals_suspensive_effect(struct request *rq, struct reply *r);
+
+/* stats_http.c */
+void api_stats_appeals(struct request *rq, struct reply *r);
+
+/* worklists_http.c */
+void api_worklist_remitted(struct request *rq, struct reply *r);
+
 /* access_log_http.c */
 void api_access_log_list(struct request *rq, struct reply *r);
 

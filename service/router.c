@@ -17,6 +17,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
+#include "ratelimit.h"
 #include "reply.h"
 #include "request.h"
 #include "roles.h"
@@ -121,6 +122,21 @@ static void request_id(const struct _u_request *u, char out[72])
              b[13], b[14], b[15]);
 }
 
+/* Bounds each caller (issuer and subject) to its share; 1 with a 429 set when over it. */
+static int limited(struct request *rq, struct reply *r)
+{
+    char key[sizeof(rq->claims.issuer) + sizeof(rq->claims.sub) + 1];
+    int n = snprintf(key, sizeof(key), "%s\n%s", rq->claims.issuer, rq->claims.sub);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int retry_after = 0;
+    if (ratelimit_take(rq->app->limits, key, (size_t)n, (double)now.tv_sec + now.tv_nsec / 1e9, &retry_after))
+        return 0;
+    reply_problem(r, PROBLEM_TOO_MANY_REQUESTS, "Too many requests from this caller; slow down.");
+    reply_header(r, "Retry-After", "%d", retry_after);
+    return 1;
+}
+
 static int authenticate(struct request *rq, struct reply *r)
 {
     if (rq->route->roles == 0)
@@ -143,6 +159,8 @@ static int authenticate(struct request *rq, struct reply *r)
         return -1;
     }
     rq->role = role_bit(rq->claims.role);
+    if (limited(rq, r))
+        return -1;
     if (!(rq->role & rq->route->roles)) {
         reply_problem(r, PROBLEM_FORBIDDEN, "The role %s may not do this.", rq->claims.role);
         return -1;
@@ -289,7 +307,18 @@ static void cors(const struct request *rq, struct reply *r)
     if (!origin)
         return;
     reply_header(r, "Access-Control-Allow-Origin", "%s", origin);
-    reply_header(r, "Vary", "Origin");
+    /* Keep what the handler varies on (the letter varies on Accept) and add Origin. */
+    const char *vary = NULL;
+    for (int i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->headers[i].name, "Vary") == 0)
+            vary = r->headers[i].value;
+    if (vary) {
+        char both[sizeof(r->headers[0].value)];
+        snprintf(both, sizeof(both), "%s, Origin", vary);
+        reply_header(r, "Vary", "%s", both);
+    } else {
+        reply_header(r, "Vary", "Origin");
+    }
     if (strcmp(rq->u->http_verb, "OPTIONS") == 0 && r->status == 204) {
         for (int i = 0; i < r->n_headers; i++)
             if (strcmp(r->headers[i].name, "Allow") == 0)

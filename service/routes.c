@@ -10,6 +10,10 @@ static const char *const case_list_query[] = {"caseworker", "target_group", "sta
                                               "limit", "cursor", NULL};
 static const char *const own_case_query[] = {"status", "limit", "cursor", NULL};
 static const char *const access_log_query[] = {"citizen_id", "resource_id", "limit", "cursor", NULL};
+static const char *const decision_list_query[] = {"case_id", "status", "kind", "limit", "cursor", NULL};
+static const char *const appeal_list_query[] = {"status", "decision_id", "limit", "cursor", NULL};
+static const char *const stats_query[] = {"municipality", "from", "to", NULL};
+static const char *const page_query[] = {"limit", "cursor", NULL};
 
 const struct route routes[] = {
     {"GET", "/healthz", api_health_live, 0, ROUTE_NO_DB, 0, NULL},
@@ -32,6 +36,28 @@ const struct route routes[] = {
 
     {"GET", "/v1/me", api_me_citizen, ROLE_CITIZEN, ROUTE_DB_READ, 0, NULL},
     {"GET", "/v1/me/cases", api_cases_list, ROLE_CITIZEN, ROUTE_DB_READ, 0, own_case_query},
+
+    {"POST", "/v1/decisions", api_decisions_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"GET", "/v1/decisions", api_decisions_list, ROLES_MUNICIPAL_STAFF | ROLE_CITIZEN, ROUTE_DB_READ, 0,
+     decision_list_query},
+    {"GET", "/v1/decisions/{decision_id}", api_decisions_get, ROLES_ANY, ROUTE_DB_READ, 0, NULL},
+    {"PATCH", "/v1/decisions/{decision_id}", api_decisions_update, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"POST", "/v1/decisions/{decision_id}/issue", api_decisions_issue, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},
+    {"GET", "/v1/decisions/{decision_id}/letter", api_decisions_letter, ROLES_ANY, ROUTE_DB_READ, 0, NULL},
+
+    {"POST", "/v1/appeals", api_appeals_create, ROLES_CASE_STAFF | ROLE_CITIZEN, ROUTE_DB_WRITE, 1, NULL},
+    {"GET", "/v1/appeals", api_appeals_list, ROLES_ANY, ROUTE_DB_READ, 0, appeal_list_query},
+    {"GET", "/v1/appeals/{appeal_id}", api_appeals_get, ROLES_ANY, ROUTE_DB_READ, 0, NULL},
+    {"POST", "/v1/appeals/{appeal_id}/reconsideration", api_appeals_reconsider, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1,
+     NULL},
+    {"POST", "/v1/appeals/{appeal_id}/ruling", api_appeals_rule, ROLE_APPEALS_BOARD, ROUTE_DB_WRITE, 1, NULL},
+    {"POST", "/v1/appeals/{appeal_id}/suspensive-effect", api_appeals_suspensive_effect,
+     ROLES_CASE_STAFF | ROLE_APPEALS_BOARD, ROUTE_DB_WRITE, 1, NULL},
+
+    {"GET", "/v1/stats/appeals", api_stats_appeals, ROLES_CASE_STAFF | ROLE_AUDITOR | ROLE_APPEALS_BOARD,
+     ROUTE_DB_READ, 0, stats_query},
+    {"GET", "/v1/worklists/remitted-decisions", api_worklist_remitted, ROLES_CASE_STAFF, ROUTE_DB_READ, 0,
+     page_query},
 
     {"GET", "/v1/access-log", api_access_log_list, ROLE_AUDITOR, ROUTE_DB_READ, 0, access_log_query},
 };

@@ -550,3 +550,385 @@ void fx_pause_ms(int ms)
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
 }
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Seconds since the epoch of the last Sunday of month in year, 01:00 UTC. */
+static long long last_sunday_0100(int year, int month)
+{
+    long day = days_from_civil(year, month, days_in_month(year, month));
+    long weekday = ((day % 7) + 11) % 7; /* 1970-01-01 was a Thursday; 0 = Sunday */
+    return (long long)(day - weekday) * 86400 + 3600;
+}
+
+void fx_today(char out[11])
+{
+    long long now = (long long)time(NULL);
+    int y, m, d;
+    civil_from_days((long)(now / 86400), &y, &m, &d);
+    int summer = now >= last_sunday_0100(y, 3) && now < last_sunday_0100(y, 10);
+    long long local = now + (summer ? 7200 : 3600);
+    civil_from_days((long)(local / 86400), &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+void fx_date_add(const char *date, int days, char out[11])
+{
+    int y, m, d;
+    cr_assert(sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3, "not a date: %s", date);
+    civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+void fx_danish_date(const char *date, char out[32])
+{
+    static const char *const months[12] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
+                                           "juli",   "august",  "september", "oktober", "november", "december"};
+    int y, m, d;
+    cr_assert(sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12, "not a date: %s", date);
+    snprintf(out, 32, "%d. %s %d", d, months[m - 1], y);
+}
+
+/* ---- more actors ---- */
+
+void fx_national(struct fx_actor *a, const char *role)
+{
+    memset(a, 0, sizeof(*a));
+    snprintf(a->role, sizeof(a->role), "%s", role);
+    fx_unique(role, a->sub, sizeof(a->sub));
+    a->token = fx_token(role, a->sub, NULL, NULL);
+}
+
+void fx_random_municipality(int lo, int hi, char out[4])
+{
+    cr_assert(lo >= 100 && hi <= 999 && lo <= hi);
+    snprintf(out, 4, "%03d", lo + (int)(fx_random_u64() % (uint64_t)(hi - lo + 1)));
+}
+
+void fx_new_case(const struct fx_actor *staff, char cpr[11], char citizen_id[FX_UUID_LEN],
+                 char case_id[FX_UUID_LEN])
+{
+    fx_new_citizen(staff, cpr, citizen_id);
+    fx_create_case(staff, citizen_id, NULL, case_id);
+}
+
+/* ---- decisions ---- */
+
+json_t *fx_decision_body(const char *case_id, const char *kind, const char *outcome)
+{
+    json_t *body = json_pack(
+        "{s:s, s:s, s:s, s:s, s:[s, s], s:s, s:s, s:s, s:{s:s, s:s}}", "case_id", case_id, "kind", kind,
+        "subject", "Afgørelse om din sag", "applied_for", "Hjælp til forsørgelse og en indsats",
+        "legal_basis", "las_11", "lsp_17", "legal_basis_note", "Bestemmelserne gælder for hele perioden.",
+        "facts", "Borgeren har været ledig siden marts.\nLægen har vurderet arbejdsevnen.", "reasons",
+        "Kommunen har lagt vægt på lægens vurdering.\nIndsatsen svarer til behovet.", "hearing", "status",
+        "not_needed", "not_needed_reason", "Afgørelsen bygger alene på borgerens egne oplysninger.");
+    cr_assert_not_null(body);
+    if (outcome)
+        json_object_set_new(body, "outcome", json_string(outcome));
+    if (strcmp(kind, "fleksjob") == 0)
+        json_object_set_new(body, "hours_per_week", json_real(15.5));
+    return body;
+}
+
+void fx_create_decision(const struct fx_actor *staff, json_t *body, char id[FX_UUID_LEN])
+{
+    struct http_response r;
+    fx_call("POST", "/v1/decisions", staff, body, NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
+void fx_draft_decision(const struct fx_actor *staff, const char *case_id, const char *kind,
+                       const char *outcome, char id[FX_UUID_LEN])
+{
+    fx_create_decision(staff, fx_decision_body(case_id, kind, outcome), id);
+}
+
+void fx_if_match(json_t *doc, char out[24])
+{
+    json_t *v = json_object_get(doc, "version");
+    cr_assert(json_is_integer(v), "the document has no integer version");
+    snprintf(out, 24, "\"%lld\"", (long long)json_integer_value(v));
+}
+
+/* GET path as a, asserting 200 and an ETag that is the document's version. */
+static json_t *get_versioned(const struct fx_actor *a, const char *path)
+{
+    struct http_response r;
+    fx_call("GET", path, a, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    char want[24];
+    fx_if_match(doc, want);
+    const char *etag = http_response_header(&r, "ETag");
+    cr_assert(etag && strcmp(etag, want) == 0, "GET %s: ETag %s, version %s", path, etag ? etag : "(none)",
+              want);
+    http_response_free(&r);
+    return doc;
+}
+
+json_t *fx_get_decision(const struct fx_actor *a, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/decisions/%s", id);
+    return get_versioned(a, path);
+}
+
+json_t *fx_issue_decision(const struct fx_actor *staff, const char *id, const char *notified_on)
+{
+    json_t *current = fx_get_decision(staff, id);
+    char if_match[24], path[128];
+    fx_if_match(current, if_match);
+    json_decref(current);
+    snprintf(path, sizeof(path), "/v1/decisions/%s/issue", id);
+    json_t *body = notified_on ? json_pack("{s:s}", "notified_on", notified_on) : json_object();
+    const struct http_header h[] = {{"If-Match", if_match}};
+    struct http_response r;
+    fx_call("POST", path, staff, body, h, 1, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+void fx_issued_decision(const struct fx_actor *staff, const char *case_id, const char *kind,
+                        const char *outcome, const char *notified_on, char id[FX_UUID_LEN])
+{
+    fx_draft_decision(staff, case_id, kind, outcome, id);
+    json_decref(fx_issue_decision(staff, id, notified_on));
+}
+
+/* ---- appeals ---- */
+
+void fx_file_appeal(const struct fx_actor *a, const char *decision_id, const char *received_on,
+                    const char *channel, const char *grounds, char id[FX_UUID_LEN])
+{
+    json_t *body = json_pack("{s:s}", "decision_id", decision_id);
+    if (received_on)
+        json_object_set_new(body, "received_on", json_string(received_on));
+    if (channel)
+        json_object_set_new(body, "channel", json_string(channel));
+    if (grounds)
+        json_object_set_new(body, "grounds", json_string(grounds));
+    struct http_response r;
+    fx_call("POST", "/v1/appeals", a, body, NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
+json_t *fx_get_appeal(const struct fx_actor *a, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/appeals/%s", id);
+    return get_versioned(a, path);
+}
+
+int fx_appeal_step(const struct fx_actor *a, const char *id, const char *action, json_t *body,
+                   struct http_response *out)
+{
+    json_t *current = fx_get_appeal(a, id);
+    char if_match[24], path[160];
+    fx_if_match(current, if_match);
+    json_decref(current);
+    snprintf(path, sizeof(path), "/v1/appeals/%s/%s", id, action);
+    const struct http_header h[] = {{"If-Match", if_match}};
+    return fx_call("POST", path, a, body, h, 1, out);
+}
+
+json_t *fx_reconsider(const struct fx_actor *staff, const char *id, const char *outcome, const char *on,
+                      const char *new_decision_id, const char *statement)
+{
+    json_t *body = json_pack("{s:s}", "outcome", outcome);
+    if (on)
+        json_object_set_new(body, "reconsidered_on", json_string(on));
+    if (new_decision_id)
+        json_object_set_new(body, "new_decision_id", json_string(new_decision_id));
+    if (statement)
+        json_object_set_new(body, "municipality_statement", json_string(statement));
+    struct http_response r;
+    fx_appeal_step(staff, id, "reconsideration", body, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+json_t *fx_rule(const struct fx_actor *board, const char *id, const char *outcome, const char *on)
+{
+    struct http_response r;
+    fx_appeal_step(board, id, "ruling", json_pack("{s:s, s:s}", "outcome", outcome, "ruled_on", on), &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+/* ---- more assertions ---- */
+
+void fx_assert_state(const struct http_response *r, const char *state)
+{
+    fx_assert_problem(r, 409);
+    json_t *doc = fx_body(r);
+    const char *type = json_string_value(json_object_get(doc, "type"));
+    size_t n = type ? strlen(type) : 0;
+    cr_assert(n >= 14 && strcmp(type + n - 14, "/invalid-state") == 0, "a 409 of type %s, not invalid-state: %s",
+              type ? type : "(none)", r->body);
+    const char *got = json_string_value(json_object_get(doc, "state"));
+    cr_assert(got && strcmp(got, state) == 0, "the 409 names state %s, want %s: %s", got ? got : "(none)", state,
+              r->body);
+    json_decref(doc);
+}
+
+void fx_assert_error_pointers(const struct http_response *r, const char *const *pointers, size_t n)
+{
+    fx_assert_problem(r, 422);
+    json_t *doc = fx_body(r);
+    json_t *errors = json_object_get(doc, "errors");
+    cr_assert(json_is_array(errors), "the problem has no errors[]: %s", r->body);
+    cr_assert_eq(json_array_size(errors), n, "errors[] has %zu entries, want %zu: %s", json_array_size(errors), n,
+                 r->body);
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        size_t k;
+        json_t *e;
+        json_array_foreach(errors, k, e) {
+            const char *p = json_string_value(json_object_get(e, "pointer"));
+            if (p && strcmp(p, pointers[i]) == 0 && json_is_string(json_object_get(e, "message")))
+                seen++;
+        }
+        cr_assert_eq(seen, 1, "errors[] names %s %d times (with a message), want once: %s", pointers[i], seen,
+                     r->body);
+    }
+    json_decref(doc);
+}
+
+void fx_assert_member(json_t *doc, const char *key, const char *want)
+{
+    json_t *v = json_object_get(doc, key);
+    if (!want) {
+        cr_assert(json_is_null(v), "%s should be null", key);
+        return;
+    }
+    cr_assert(json_is_string(v), "%s is not a string", key);
+    cr_assert_str_eq(json_string_value(v), want, "%s is %s, want %s", key, json_string_value(v), want);
+}
+
+json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id)
+{
+    json_t *rows = json_array();
+    char cursor[64] = "";
+    for (int page = 0; page < 100; page++) {
+        char path[256];
+        snprintf(path, sizeof(path), "/v1/access-log?resource_id=%s&limit=100%s%s", resource_id,
+                 *cursor ? "&cursor=" : "", cursor);
+        struct http_response r;
+        fx_call("GET", path, auditor, NULL, NULL, 0, &r);
+        fx_assert_status(&r, 200);
+        json_t *doc = fx_body(&r);
+        http_response_free(&r);
+        json_t *items = json_object_get(doc, "items");
+        cr_assert(json_is_array(items), "the access log reply has no items[]");
+        json_array_extend(rows, items);
+        const char *next = json_string_value(json_object_get(doc, "next_cursor"));
+        if (!next) {
+            json_decref(doc);
+            return rows;
+        }
+        cr_assert(strlen(next) < sizeof(cursor));
+        snprintf(cursor, sizeof(cursor), "%s", next);
+        json_decref(doc);
+    }
+    cr_assert_fail("the access log does not end after 100 pages");
+    return rows;
+}
+
+void fx_assert_logged(json_t *rows, const char *request_id, const char *action, const char *resource_type,
+                      const struct fx_actor *actor, const char *citizen_id)
+{
+    json_t *found = NULL, *row;
+    size_t i, n = 0;
+    json_array_foreach(rows, i, row) {
+        const char *rid = json_string_value(json_object_get(row, "request_id"));
+        if (rid && strcmp(rid, request_id) == 0) {
+            found = row;
+            n++;
+        }
+    }
+    cr_assert_eq(n, 1, "%zu access-log rows carry request id %s, want 1", n, request_id);
+    fx_assert_member(found, "action", action);
+    fx_assert_member(found, "resource_type", resource_type);
+    fx_assert_member(found, "actor_sub", actor->sub);
+    fx_assert_member(found, "actor_role", actor->role);
+    if (citizen_id)
+        fx_assert_member(found, "citizen_id", citizen_id);
+}
+
+/* The row for decision_id on the caller's remitted-decisions worklist, every page
+ * walked (a new reference the caller json_decref's), or NULL when absent; a decision
+ * listed twice fails the test. */
+json_t *fx_worklist_row(const struct fx_actor *a, const char *decision_id)
+{
+    json_t *found = NULL;
+    char cursor[64] = "";
+    for (int page = 0; page < 200; page++) {
+        char path[256];
+        snprintf(path, sizeof(path), "/v1/worklists/remitted-decisions?limit=100%s%s", *cursor ? "&cursor=" : "",
+                 cursor);
+        struct http_response r;
+        fx_call("GET", path, a, NULL, NULL, 0, &r);
+        fx_assert_status(&r, 200);
+        json_t *doc = fx_body(&r);
+        http_response_free(&r);
+        json_t *items = json_object_get(doc, "items"), *row;
+        cr_assert(json_is_array(items), "the worklist has no items[]");
+        size_t i;
+        json_array_foreach(items, i, row) {
+            const char *id = json_string_value(json_object_get(row, "decision_id"));
+            if (id && strcmp(id, decision_id) == 0) {
+                cr_assert_null(found, "decision %s is listed twice", decision_id);
+                found = json_incref(row);
+            }
+        }
+        const char *next = json_string_value(json_object_get(doc, "next_cursor"));
+        if (!next) {
+            json_decref(doc);
+            return found;
+        }
+        cr_assert(strlen(next) < sizeof(cursor));
+        snprintf(cursor, sizeof(cursor), "%s", next);
+        json_decref(doc);
+    }
+    cr_assert_fail("the worklist does not end after 200 pages");
+    return NULL;
+}

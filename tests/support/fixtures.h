@@ -165,4 +165,112 @@ long long fx_now_ms(void);
 /* Sleeps ms milliseconds; only between polls of a bounded wait. */
 void fx_pause_ms(int ms);
 
+/* ---- dates ---- */
+
+/* Today's civil date in Denmark ("YYYY-MM-DD"): UTC plus one hour, two during EU summer
+ * time (last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC). Written
+ * here rather than taken from the service so that the tests do not trust its calendar. */
+void fx_today(char out[11]);
+
+/* date ("YYYY-MM-DD") plus days (may be negative) in out. */
+void fx_date_add(const char *date, int days, char out[11]);
+
+/* date ("YYYY-MM-DD") as a Danish letter writes it: "18. januar 2027". */
+void fx_danish_date(const char *date, char out[32]);
+
+/* ---- more actors ---- */
+
+/* A national actor (the appeals board, role "appeals_board"): a token with no
+ * municipality claim. Free with fx_actor_free. */
+void fx_national(struct fx_actor *a, const char *role);
+
+/* A random municipality code in [lo, hi] (both 3 digits), for a test that needs exact
+ * counts in a municipality no other test uses. */
+void fx_random_municipality(int lo, int hi, char out[4]);
+
+/* A fresh citizen registered by staff with a case (fx_create_case, jobparat). */
+void fx_new_case(const struct fx_actor *staff, char cpr[11], char citizen_id[FX_UUID_LEN],
+                 char case_id[FX_UUID_LEN]);
+
+/* ---- decisions ---- */
+
+/* The body of a draft with every element an issue needs: subject, applied_for,
+ * legal_basis [las_11, lsp_17] with a note, facts, reasons, hearing not_needed with a
+ * reason, and hours_per_week 15.5 when kind is fleksjob. outcome NULL leaves it out. The
+ * caller owns the result (fx_create_decision consumes it). */
+json_t *fx_decision_body(const char *case_id, const char *kind, const char *outcome);
+
+/* POST /v1/decisions as staff with body (consumed); asserts 201 and writes the id. */
+void fx_create_decision(const struct fx_actor *staff, json_t *body, char id[FX_UUID_LEN]);
+
+/* fx_create_decision(fx_decision_body(case_id, kind, outcome)). */
+void fx_draft_decision(const struct fx_actor *staff, const char *case_id, const char *kind,
+                       const char *outcome, char id[FX_UUID_LEN]);
+
+/* POST /v1/decisions/{id}/issue with the current ETag (read first) and notified_on (NULL:
+ * an empty body, i.e. today); asserts 200 and returns the issued document, which the
+ * caller json_decref's. */
+json_t *fx_issue_decision(const struct fx_actor *staff, const char *id, const char *notified_on);
+
+/* A draft made with fx_draft_decision and issued with notified_on; writes its id. */
+void fx_issued_decision(const struct fx_actor *staff, const char *case_id, const char *kind,
+                        const char *outcome, const char *notified_on, char id[FX_UUID_LEN]);
+
+/* GET /v1/decisions/{id} as a; asserts 200 and an ETag equal to the version. The caller
+ * json_decref's the document. */
+json_t *fx_get_decision(const struct fx_actor *a, const char *id);
+
+/* ---- appeals ---- */
+
+/* POST /v1/appeals as a. A citizen sends {decision_id} (received_on and channel must be
+ * NULL); staff also received_on and channel. grounds may be NULL. Asserts 201 and writes
+ * the id. */
+void fx_file_appeal(const struct fx_actor *a, const char *decision_id, const char *received_on,
+                    const char *channel, const char *grounds, char id[FX_UUID_LEN]);
+
+/* GET /v1/appeals/{id} as a; asserts 200 and an ETag equal to the version. The caller
+ * json_decref's it. */
+json_t *fx_get_appeal(const struct fx_actor *a, const char *id);
+
+/* POST /v1/appeals/{id}/<action> as a with If-Match set to the version a reads first;
+ * body is consumed. The caller frees out. Returns out->status. */
+int fx_appeal_step(const struct fx_actor *a, const char *id, const char *action, json_t *body,
+                   struct http_response *out);
+
+/* Reconsideration as staff: outcome, reconsidered_on, new_decision_id and statement (NULL:
+ * left out). Asserts 200; returns the appeal document (caller json_decref's). */
+json_t *fx_reconsider(const struct fx_actor *staff, const char *id, const char *outcome, const char *on,
+                      const char *new_decision_id, const char *statement);
+
+/* Ruling as the board with outcome and ruled_on. Asserts 200; returns the document. */
+json_t *fx_rule(const struct fx_actor *board, const char *id, const char *outcome, const char *on);
+
+/* ---- more assertions ---- */
+
+/* The "version" member of doc as an If-Match value ("\"N\""). */
+void fx_if_match(json_t *doc, char out[24]);
+
+/* Fails unless r is a 409 invalid-state problem whose state member is state. */
+void fx_assert_state(const struct http_response *r, const char *state);
+
+/* Fails unless r is a 422 problem whose errors[] names exactly the pointers (each once,
+ * in any order, each with a message). */
+void fx_assert_error_pointers(const struct http_response *r, const char *const *pointers, size_t n);
+
+/* Fails unless the string member key of doc equals want (want NULL: doc[key] is null). */
+void fx_assert_member(json_t *doc, const char *key, const char *want);
+
+/* The auditor's access-log rows for resource_id, every page; the caller json_decref's. */
+json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id);
+
+/* Fails unless rows holds exactly one row with request_id, done by actor with action and
+ * resource_type, naming citizen_id (NULL: not checked). */
+void fx_assert_logged(json_t *rows, const char *request_id, const char *action, const char *resource_type,
+                      const struct fx_actor *actor, const char *citizen_id);
+
+/* The row for decision_id on a's remitted-decisions worklist, every page walked (a new
+ * reference the caller json_decref's), or NULL when it is absent. A decision listed twice
+ * fails the test. */
+json_t *fx_worklist_row(const struct fx_actor *a, const char *decision_id);
+
 #endif

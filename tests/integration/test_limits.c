@@ -1,8 +1,7 @@
-/* The database pool's wait timeout: a second service process with one pooled connection
- * and a one-millisecond wait is sent a burst of concurrent requests. Those that find the
- * connection taken must get a 503 problem with Retry-After, never hang or fail otherwise,
- * and the same process serves normally once the burst is over. It runs in the serial
- * resilience phase so no other test competes for the machine. */
+/* Limits that need a service of their own, started by the test with tight settings:
+ * the database pool's wait timeout (503 with Retry-After, then normal service again) and
+ * the per-caller rate limit (429 with Retry-After, other callers unaffected). They run in
+ * the serial resilience phase so no other test competes for the machine. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
@@ -36,10 +35,16 @@ static int unused_port(void)
     return port;
 }
 
-/* Starts build/asan/fremdrift with a one-connection pool on port; the environment test.sh
- * gave us supplies everything else. */
-static pid_t start_service(int port)
+struct setting {
+    const char *name, *value;
+};
+
+/* Starts build/asan/fremdrift on a free port with the given settings on top of the
+ * environment test.sh gave us, waits until it is ready and points the HTTP client at it. */
+static pid_t start_service(const struct setting *settings, size_t n)
 {
+    int port = unused_port();
+    cr_assert_gt(port, 0);
     char *root = fx_repo_root();
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
     char binary[1024], port_text[16];
@@ -50,16 +55,42 @@ static pid_t start_service(int port)
     pid_t pid = fork();
     if (pid == 0) {
         setenv("FREMDRIFT_PORT", port_text, 1);
-        setenv("FREMDRIFT_DB_POOL_SIZE", "1", 1);
-        setenv("FREMDRIFT_DB_POOL_WAIT_MS", "1", 1);
-        setenv("FREMDRIFT_THREADS", "8", 1);
+        for (size_t i = 0; i < n; i++)
+            setenv(settings[i].name, settings[i].value, 1);
         unsetenv("FREMDRIFT_MIGRATION_DATABASE_URL");
         if (!freopen("/dev/null", "w", stdout))
             _exit(127);
         execl(binary, "fremdrift", "serve", (char *)NULL);
         _exit(127);
     }
+    cr_assert_gt(pid, 0);
+    service = pid;
+
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+    setenv("FREMDRIFT_TEST_URL", url, 1);
+    int ready = 0;
+    for (int i = 0; i < 100 && !ready; i++) {
+        struct http_response r;
+        if (http_request("GET", "/readyz", NULL, 0, NULL, 0, &r) == 0) {
+            ready = r.status == 200;
+            http_response_free(&r);
+        }
+        if (!ready)
+            fx_pause_ms(100);
+    }
+    cr_assert(ready, "the service with its own settings did not become ready");
     return pid;
+}
+
+/* Stops the service the test started and requires a clean exit. */
+static void expect_clean_stop(void)
+{
+    int status;
+    kill(service, SIGTERM);
+    cr_assert_eq(waitpid(service, &status, 0), service);
+    service = -1;
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the service did not stop cleanly");
 }
 
 static void stop_service(void)
@@ -111,24 +142,9 @@ Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, 
     fx_create_case(&cw, citizen, "aktivitetsparat", case_id);
     snprintf(path, sizeof(path), "/v1/cases/%s", case_id);
 
-    int port = unused_port();
-    cr_assert_gt(port, 0);
-    service = start_service(port);
-    cr_assert_gt(service, 0);
-    char url[64];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-    setenv("FREMDRIFT_TEST_URL", url, 1);
-    int ready = 0;
-    for (int i = 0; i < 100 && !ready; i++) {
-        struct http_response r;
-        if (http_request("GET", "/readyz", NULL, 0, NULL, 0, &r) == 0) {
-            ready = r.status == 200;
-            http_response_free(&r);
-        }
-        if (!ready)
-            fx_pause_ms(100);
-    }
-    cr_assert(ready, "the one-connection service did not become ready");
+    static const struct setting one_connection[] = {
+        {"FREMDRIFT_DB_POOL_SIZE", "1"}, {"FREMDRIFT_DB_POOL_WAIT_MS", "1"}, {"FREMDRIFT_THREADS", "8"}};
+    start_service(one_connection, 3);
 
     int busy = 0, served = 0;
     for (int round = 0; round < 5 && busy == 0; round++) {
@@ -161,10 +177,43 @@ Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, 
     fx_assert_status(&r, 200);
     http_response_free(&r);
 
-    kill(service, SIGTERM);
-    int status;
-    cr_assert_eq(waitpid(service, &status, 0), service);
-    service = -1;
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the second service did not stop cleanly");
+    expect_clean_stop();
     fx_actor_free(&cw);
+}
+
+Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 60, .fini = stop_service)
+{
+    static const struct setting tight[] = {
+        {"FREMDRIFT_RATE_LIMIT_PER_MINUTE", "6"}, {"FREMDRIFT_RATE_LIMIT_BURST", "3"}};
+    struct fx_actor greedy, other;
+    fx_staff(&greedy, "caseworker", FX_MUNICIPALITY);
+    fx_staff(&other, "caseworker", FX_MUNICIPALITY);
+    start_service(tight, 2);
+
+    struct http_response r;
+    for (int i = 0; i < 3; i++) {
+        fx_call("GET", "/v1/reference/benefit", &greedy, NULL, NULL, 0, &r);
+        fx_assert_status(&r, 200);
+        http_response_free(&r);
+    }
+    fx_call("GET", "/v1/reference/benefit", &greedy, NULL, NULL, 0, &r);
+    fx_assert_problem(&r, 429);
+    const char *retry = http_response_header(&r, "Retry-After");
+    cr_assert(retry && atoi(retry) >= 1 && atoi(retry) <= 10, "429 needs Retry-After of about 10 s, got %s",
+              retry ? retry : "(none)");
+    http_response_free(&r);
+
+    fx_call("GET", "/v1/reference/benefit", &other, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+
+    /* Unauthenticated endpoints are not counted against anyone. */
+    for (int i = 0; i < 10; i++) {
+        cr_assert_eq(http_request("GET", "/healthz", NULL, 0, NULL, 0, &r), 0);
+        fx_assert_status(&r, 200);
+        http_response_free(&r);
+    }
+    expect_clean_stop();
+    fx_actor_free(&greedy);
+    fx_actor_free(&other);
 }

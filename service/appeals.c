@@ -1,0 +1,287 @@
+/* Appeal SQL. The appeal document is built by appeal_document() in the database, so reads,
+ * writes and events show the same representation; decisions are read here with this
+ * module's own statements, never through the decisions module. */
+#include "appeals.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void appeal_row_clear(struct appeal_row *row)
+{
+    json_decref(row->doc);
+    memset(row, 0, sizeof(*row));
+}
+
+static void copy(char *dst, size_t cap, const PGresult *res, int col)
+{
+    snprintf(dst, cap, "%s", PQgetvalue(res, 0, col));
+}
+
+#define APPEAL_SELECT                                                                              \
+    "SELECT appeal_document(a)::text, a.id, a.decision_id, coalesce(a.new_decision_id::text, ''), " \
+    "a.citizen_id, a.municipality, a.status, a.version, a.received_on, a.reconsideration_deadline, " \
+    "coalesce(a.forwarded_on::text, '') FROM appeals a WHERE a.id = $1::uuid"
+
+static const struct db_stmt fetch = {"appeal_fetch", APPEAL_SELECT};
+static const struct db_stmt fetch_locked = {"appeal_fetch_locked", APPEAL_SELECT " FOR UPDATE OF a"};
+
+enum db_status appeal_fetch(struct db_conn *db, const char *id, int for_update, struct appeal_row *row,
+                            int *found)
+{
+    const char *values[] = {id};
+    PGresult *res;
+    memset(row, 0, sizeof(*row));
+    *found = 0;
+    enum db_status st = db_exec(db, for_update ? &fetch_locked : &fetch, 1, values, &res);
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(res) == 1) {
+        row->doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+        copy(row->id, sizeof(row->id), res, 1);
+        copy(row->decision_id, sizeof(row->decision_id), res, 2);
+        copy(row->new_decision_id, sizeof(row->new_decision_id), res, 3);
+        copy(row->citizen_id, sizeof(row->citizen_id), res, 4);
+        copy(row->municipality, sizeof(row->municipality), res, 5);
+        copy(row->status, sizeof(row->status), res, 6);
+        row->version = strtol(PQgetvalue(res, 0, 7), NULL, 10);
+        copy(row->received_on, sizeof(row->received_on), res, 8);
+        copy(row->reconsideration_deadline, sizeof(row->reconsideration_deadline), res, 9);
+        copy(row->forwarded_on, sizeof(row->forwarded_on), res, 10);
+        *found = row->doc != NULL;
+        if (!row->doc)
+            st = DB_ERROR;
+    }
+    PQclear(res);
+    return st;
+}
+
+static const struct db_stmt board_status = {
+    "appeal_status_for_board", "SELECT coalesce(appeal_status_for_board($1::uuid), '')"};
+
+enum db_status appeal_status_for_board(struct db_conn *db, const char *id, char out[32])
+{
+    const char *values[] = {id};
+    PGresult *res;
+    out[0] = '\0';
+    enum db_status st = db_exec(db, &board_status, 1, values, &res);
+    if (st != DB_OK)
+        return st;
+    snprintf(out, 32, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return DB_OK;
+}
+
+static const struct db_stmt decision_fetch = {
+    "appeal_decision_fetch",
+    "SELECT d.id, d.status, d.force_lost_on IS NOT NULL, d.citizen_id, "
+    "coalesce(d.appeal_deadline::text, ''), coalesce(d.supersedes_id::text, ''), "
+    "coalesce((SELECT a.id::text FROM appeals a WHERE a.decision_id = d.id "
+    "          AND a.status IN ('received', 'forwarded') LIMIT 1), '') "
+    "FROM decisions d WHERE d.id = $1::uuid"};
+
+enum db_status appeal_decision_fetch(struct db_conn *db, const char *id, struct appealed_decision *d,
+                                     int *found)
+{
+    const char *values[] = {id};
+    PGresult *res;
+    memset(d, 0, sizeof(*d));
+    *found = 0;
+    enum db_status st = db_exec(db, &decision_fetch, 1, values, &res);
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(res) == 1) {
+        copy(d->id, sizeof(d->id), res, 0);
+        copy(d->status, sizeof(d->status), res, 1);
+        d->force_lost = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+        copy(d->citizen_id, sizeof(d->citizen_id), res, 3);
+        copy(d->appeal_deadline, sizeof(d->appeal_deadline), res, 4);
+        copy(d->supersedes_id, sizeof(d->supersedes_id), res, 5);
+        copy(d->open_appeal_id, sizeof(d->open_appeal_id), res, 6);
+        *found = 1;
+    }
+    PQclear(res);
+    return DB_OK;
+}
+
+static const struct db_stmt insert = {
+    "appeal_insert",
+    "INSERT INTO appeals (decision_id, case_id, municipality, citizen_id, received_on, channel, "
+    "filed_by_role, grounds, late, days_late, reconsideration_deadline) "
+    "SELECT d.id, d.case_id, d.municipality, d.citizen_id, $2::date, $3, claim_role(), $4, "
+    "$5::boolean, $6::integer, $7::date FROM decisions d WHERE d.id = $1::uuid RETURNING id"};
+
+enum db_status appeal_insert(struct db_conn *db, const struct appeal_new *a, char id_out[37])
+{
+    char days[24];
+    snprintf(days, sizeof(days), "%ld", a->days_late);
+    const char *values[] = {a->decision_id, a->received_on, a->channel, a->grounds,
+                            a->late ? "true" : "false", days, a->reconsideration_deadline};
+    PGresult *res;
+    enum db_status st = db_exec(db, &insert, 7, values, &res);
+    if (st != DB_OK)
+        return st;
+    /* The decision was read a moment ago in this transaction; no row means it vanished
+     * from sight, which only a bug can cause. */
+    if (PQntuples(res) != 1)
+        st = DB_ERROR;
+    else
+        snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return st;
+}
+
+static const struct db_stmt step_insert = {
+    "appeal_step_insert",
+    "INSERT INTO appeal_steps (appeal_id, step, on_date, details) VALUES ($1::uuid, $2, $3::date, $4::jsonb)"};
+
+enum db_status appeal_step_insert(struct db_conn *db, const char *appeal_id, const char *step,
+                                  const char *on_date, const char *details_json)
+{
+    const char *values[] = {appeal_id, step, on_date, details_json};
+    PGresult *res;
+    enum db_status st = db_exec(db, &step_insert, 4, values, &res);
+    PQclear(res);
+    return st;
+}
+
+static enum db_status changed_rows(struct db_conn *db, const struct db_stmt *stmt, int n,
+                                   const char *const *values, int *updated)
+{
+    PGresult *res;
+    *updated = 0;
+    enum db_status st = db_exec(db, stmt, n, values, &res);
+    if (st != DB_OK)
+        return st;
+    *updated = PQntuples(res) == 1;
+    PQclear(res);
+    return DB_OK;
+}
+
+#define APPEAL_STAMP "version = version + 1, updated_at = now(), updated_by = claim_sub() "
+#define APPEAL_WHERE "WHERE id = $1::uuid AND version = $2::integer RETURNING id"
+
+static const struct db_stmt reconsider = {
+    "appeal_reconsider",
+    "UPDATE appeals SET status = $3, reconsideration_outcome = $4, reconsidered_on = $5::date, "
+    "reconsidered_late = $6::boolean, new_decision_id = $7::uuid, municipality_statement = $8, "
+    "forwarded_on = $9::date, " APPEAL_STAMP APPEAL_WHERE};
+
+enum db_status appeal_reconsider(struct db_conn *db, const char *id, long version,
+                                 const struct appeal_reconsideration *rc, int *updated)
+{
+    char v[24];
+    snprintf(v, sizeof(v), "%ld", version);
+    const char *values[] = {id,
+                            v,
+                            rc->status,
+                            rc->outcome,
+                            rc->reconsidered_on,
+                            rc->late ? "true" : "false",
+                            rc->new_decision_id,
+                            rc->statement,
+                            rc->forwarded_on};
+    return changed_rows(db, &reconsider, 9, values, updated);
+}
+
+static const struct db_stmt rule = {
+    "appeal_rule",
+    "UPDATE appeals SET status = 'ruled', ruling = $3, ruled_on = $4::date, ruling_reference = $5, "
+    "ruling_note = $6, " APPEAL_STAMP APPEAL_WHERE};
+
+enum db_status appeal_rule(struct db_conn *db, const char *id, long version, const char *outcome,
+                           const char *ruled_on, const char *reference, const char *note, int *updated)
+{
+    char v[24];
+    snprintf(v, sizeof(v), "%ld", version);
+    const char *values[] = {id, v, outcome, ruled_on, reference, note};
+    return changed_rows(db, &rule, 6, values, updated);
+}
+
+static const struct db_stmt suspensive = {
+    "appeal_suspensive_effect",
+    "UPDATE appeals SET suspensive_effect = $3, suspensive_effect_on = $4::date, "
+    "suspensive_effect_note = $5, " APPEAL_STAMP APPEAL_WHERE};
+
+enum db_status appeal_set_suspensive_effect(struct db_conn *db, const char *id, long version,
+                                            const char *decision, const char *on, const char *note,
+                                            int *updated)
+{
+    char v[24];
+    snprintf(v, sizeof(v), "%ld", version);
+    const char *values[] = {id, v, decision, on, note};
+    return changed_rows(db, &suspensive, 5, values, updated);
+}
+
+/* The immutability trigger lets exactly these columns of an issued decision change. */
+static const struct db_stmt take_force = {
+    "appeal_take_force",
+    "UPDATE decisions d SET force_lost_on = $2::date, force_lost_reason = $3, version = d.version + 1, "
+    "updated_at = now(), updated_by = claim_sub() WHERE d.id = $1::uuid AND d.force_lost_on IS NULL "
+    "RETURNING decision_document(d)::text, d.id, d.citizen_id, d.municipality, d.version"};
+
+enum db_status appeal_take_force(struct db_conn *db, const char *decision_id, const char *on,
+                                 const char *reason, struct appeal_force_lost *out, int *taken)
+{
+    const char *values[] = {decision_id, on, reason};
+    PGresult *res;
+    memset(out, 0, sizeof(*out));
+    *taken = 0;
+    enum db_status st = db_exec(db, &take_force, 3, values, &res);
+    if (st != DB_OK)
+        return st;
+    if (PQntuples(res) == 1) {
+        out->doc_text = strdup(PQgetvalue(res, 0, 0));
+        copy(out->id, sizeof(out->id), res, 1);
+        copy(out->citizen_id, sizeof(out->citizen_id), res, 2);
+        copy(out->municipality, sizeof(out->municipality), res, 3);
+        copy(out->version, sizeof(out->version), res, 4);
+        *taken = out->doc_text != NULL;
+        if (!out->doc_text)
+            st = DB_ERROR;
+    }
+    PQclear(res);
+    return st;
+}
+
+static const struct db_stmt list = {
+    "appeal_list",
+    "SELECT a.seq, appeal_document(a)::text FROM appeals a "
+    "WHERE ($1::text IS NULL OR a.status = $1) "
+    "AND ($2::uuid IS NULL OR a.decision_id = $2::uuid) "
+    "AND a.seq > $3::bigint ORDER BY a.seq LIMIT $4::integer"};
+
+enum db_status appeal_list(struct db_conn *db, const struct appeal_filter *f, const struct page *p,
+                           PGresult **res)
+{
+    const char *values[] = {f->status, f->decision_id, p->after, p->fetch};
+    return db_exec(db, &list, 4, values, res);
+}
+
+static const struct db_stmt stats = {
+    "appeal_stats", "SELECT appeal_statistics($1, $2::date, $3::date)::text"};
+
+enum db_status appeal_stats(struct db_conn *db, const char *municipality, const char *from, const char *to,
+                            PGresult **res)
+{
+    const char *values[] = {municipality, from, to};
+    return db_exec(db, &stats, 3, values, res);
+}
+
+/* Superseding sets status superseded in the same transaction as issuing the successor, so
+ * status = 'issued' means no issued decision has replaced it yet (a draft may have). */
+static const struct db_stmt remitted = {
+    "appeal_remitted_worklist",
+    "SELECT d.seq, json_build_object('decision_id', d.id, 'case_id', d.case_id, "
+    "'citizen_id', d.citizen_id, 'kind', reference_brief(k), 'force_lost_on', d.force_lost_on, "
+    "'reason', d.force_lost_reason, 'since', d.force_lost_on, "
+    "'why', 'Ankestyrelsen hjemviste afgørelsen; der skal træffes en ny afgørelse')::text "
+    "FROM decisions d JOIN reference_items k ON k.id = d.kind_id "
+    "WHERE d.municipality = claim_municipality() AND d.force_lost_reason = 'remitted' "
+    "AND d.status = 'issued' AND d.seq > $1::bigint ORDER BY d.seq LIMIT $2::integer"};
+
+enum db_status appeal_remitted_worklist(struct db_conn *db, const struct page *p, PGresult **res)
+{
+    const char *values[] = {p->after, p->fetch};
+    return db_exec(db, &remitted, 2, values, res);
+}
