@@ -1,10 +1,10 @@
 /* GET /v1/access-log: the municipality's access log, for auditors. */
-#include "access_log.h"
 #include "db.h"
 #include "handlers.h"
 #include "page.h"
 #include "reply.h"
 #include "request.h"
+#include "resource.h"
 #include "validate.h"
 
 static const struct db_stmt list = {
@@ -33,16 +33,8 @@ void api_access_log_list(struct request *rq, struct reply *r)
     enum db_status st = db_exec(rq->db, &list, 4, values, &res);
     /* Reading the log is itself a use of personal data (it names citizens). It is logged
      * after the read so the reader's own row is not part of what they read. */
-    if (st == DB_OK) {
-        json_t *criteria = json_pack("{s:s?, s:s?}", "citizen_id", citizen, "resource_id", resource);
-        st = access_log_write(rq, "search", "access_log", NULL, citizen, criteria);
-        json_decref(criteria);
-    }
-    if (st != DB_OK) {
-        PQclear(res);
-        db_reply_error(r, st);
-        return;
-    }
-    page_reply(r, res, &p);
-    PQclear(res);
+    if (st == DB_OK)
+        st = resource_log_search(rq, "access_log", citizen,
+                                 json_pack("{s:s?, s:s?}", "citizen_id", citizen, "resource_id", resource));
+    page_reply_result(r, st, res, &p);
 }

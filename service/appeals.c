@@ -13,11 +13,6 @@ void appeal_row_clear(struct appeal_row *row)
     memset(row, 0, sizeof(*row));
 }
 
-static void copy(char *dst, size_t cap, const PGresult *res, int col)
-{
-    snprintf(dst, cap, "%s", PQgetvalue(res, 0, col));
-}
-
 #define APPEAL_SELECT                                                                              \
     "SELECT appeal_document(a)::text, a.id, a.decision_id, coalesce(a.new_decision_id::text, ''), " \
     "a.citizen_id, a.municipality, a.status, a.version, a.received_on, a.reconsideration_deadline, " \
@@ -29,31 +24,25 @@ static const struct db_stmt fetch_locked = {"appeal_fetch_locked", APPEAL_SELECT
 enum db_status appeal_fetch(struct db_conn *db, const char *id, int for_update, struct appeal_row *row,
                             int *found)
 {
-    const char *values[] = {id};
     PGresult *res;
     memset(row, 0, sizeof(*row));
     *found = 0;
-    enum db_status st = db_exec(db, for_update ? &fetch_locked : &fetch, 1, values, &res);
-    if (st != DB_OK)
+    enum db_status st = db_fetch_document(db, for_update ? &fetch_locked : &fetch, id, &res, &row->doc);
+    if (st != DB_OK || !res)
         return st;
-    if (PQntuples(res) == 1) {
-        row->doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-        copy(row->id, sizeof(row->id), res, 1);
-        copy(row->decision_id, sizeof(row->decision_id), res, 2);
-        copy(row->new_decision_id, sizeof(row->new_decision_id), res, 3);
-        copy(row->citizen_id, sizeof(row->citizen_id), res, 4);
-        copy(row->municipality, sizeof(row->municipality), res, 5);
-        copy(row->status, sizeof(row->status), res, 6);
-        row->version = strtol(PQgetvalue(res, 0, 7), NULL, 10);
-        copy(row->received_on, sizeof(row->received_on), res, 8);
-        copy(row->reconsideration_deadline, sizeof(row->reconsideration_deadline), res, 9);
-        copy(row->forwarded_on, sizeof(row->forwarded_on), res, 10);
-        *found = row->doc != NULL;
-        if (!row->doc)
-            st = DB_ERROR;
-    }
+    db_copy(row->id, sizeof(row->id), res, 0, 1);
+    db_copy(row->decision_id, sizeof(row->decision_id), res, 0, 2);
+    db_copy(row->new_decision_id, sizeof(row->new_decision_id), res, 0, 3);
+    db_copy(row->citizen_id, sizeof(row->citizen_id), res, 0, 4);
+    db_copy(row->municipality, sizeof(row->municipality), res, 0, 5);
+    db_copy(row->status, sizeof(row->status), res, 0, 6);
+    row->version = strtol(PQgetvalue(res, 0, 7), NULL, 10);
+    db_copy(row->received_on, sizeof(row->received_on), res, 0, 8);
+    db_copy(row->reconsideration_deadline, sizeof(row->reconsideration_deadline), res, 0, 9);
+    db_copy(row->forwarded_on, sizeof(row->forwarded_on), res, 0, 10);
+    *found = 1;
     PQclear(res);
-    return st;
+    return DB_OK;
 }
 
 static const struct db_stmt board_status = {
@@ -62,14 +51,9 @@ static const struct db_stmt board_status = {
 enum db_status appeal_status_for_board(struct db_conn *db, const char *id, char out[32])
 {
     const char *values[] = {id};
-    PGresult *res;
+    int found;
     out[0] = '\0';
-    enum db_status st = db_exec(db, &board_status, 1, values, &res);
-    if (st != DB_OK)
-        return st;
-    snprintf(out, 32, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(db, &board_status, 1, values, out, 32, &found);
 }
 
 static const struct db_stmt decision_fetch = {
@@ -87,19 +71,17 @@ enum db_status appeal_decision_fetch(struct db_conn *db, const char *id, struct 
     PGresult *res;
     memset(d, 0, sizeof(*d));
     *found = 0;
-    enum db_status st = db_exec(db, &decision_fetch, 1, values, &res);
-    if (st != DB_OK)
+    enum db_status st = db_exec_row(db, &decision_fetch, 1, values, &res);
+    if (st != DB_OK || !res)
         return st;
-    if (PQntuples(res) == 1) {
-        copy(d->id, sizeof(d->id), res, 0);
-        copy(d->status, sizeof(d->status), res, 1);
-        d->force_lost = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
-        copy(d->citizen_id, sizeof(d->citizen_id), res, 3);
-        copy(d->appeal_deadline, sizeof(d->appeal_deadline), res, 4);
-        copy(d->supersedes_id, sizeof(d->supersedes_id), res, 5);
-        copy(d->open_appeal_id, sizeof(d->open_appeal_id), res, 6);
-        *found = 1;
-    }
+    db_copy(d->id, sizeof(d->id), res, 0, 0);
+    db_copy(d->status, sizeof(d->status), res, 0, 1);
+    d->force_lost = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+    db_copy(d->citizen_id, sizeof(d->citizen_id), res, 0, 3);
+    db_copy(d->appeal_deadline, sizeof(d->appeal_deadline), res, 0, 4);
+    db_copy(d->supersedes_id, sizeof(d->supersedes_id), res, 0, 5);
+    db_copy(d->open_appeal_id, sizeof(d->open_appeal_id), res, 0, 6);
+    *found = 1;
     PQclear(res);
     return DB_OK;
 }
@@ -117,18 +99,11 @@ enum db_status appeal_insert(struct db_conn *db, const struct appeal_new *a, cha
     snprintf(days, sizeof(days), "%ld", a->days_late);
     const char *values[] = {a->decision_id, a->received_on, a->channel, a->grounds,
                             a->late ? "true" : "false", days, a->reconsideration_deadline};
-    PGresult *res;
-    enum db_status st = db_exec(db, &insert, 7, values, &res);
-    if (st != DB_OK)
-        return st;
+    int inserted;
+    enum db_status st = db_exec_one(db, &insert, 7, values, id_out, 37, &inserted);
     /* The decision was read a moment ago in this transaction; no row means it vanished
      * from sight, which only a bug can cause. */
-    if (PQntuples(res) != 1)
-        st = DB_ERROR;
-    else
-        snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return st;
+    return st == DB_OK && !inserted ? DB_ERROR : st;
 }
 
 static const struct db_stmt step_insert = {
@@ -136,26 +111,18 @@ static const struct db_stmt step_insert = {
     "INSERT INTO appeal_steps (appeal_id, step, on_date, details) VALUES ($1::uuid, $2, $3::date, $4::jsonb)"};
 
 enum db_status appeal_step_insert(struct db_conn *db, const char *appeal_id, const char *step,
-                                  const char *on_date, const char *details_json)
+                                  const char *on_date, json_t *details)
 {
-    const char *values[] = {appeal_id, step, on_date, details_json};
+    char *text = details ? json_dumps(details, JSON_COMPACT) : NULL;
+    json_decref(details);
+    if (!text)
+        return DB_ERROR;
+    const char *values[] = {appeal_id, step, on_date, text};
     PGresult *res;
     enum db_status st = db_exec(db, &step_insert, 4, values, &res);
     PQclear(res);
+    free(text);
     return st;
-}
-
-static enum db_status changed_rows(struct db_conn *db, const struct db_stmt *stmt, int n,
-                                   const char *const *values, int *updated)
-{
-    PGresult *res;
-    *updated = 0;
-    enum db_status st = db_exec(db, stmt, n, values, &res);
-    if (st != DB_OK)
-        return st;
-    *updated = PQntuples(res) == 1;
-    PQclear(res);
-    return DB_OK;
 }
 
 #define APPEAL_STAMP "version = version + 1, updated_at = now(), updated_by = claim_sub() "
@@ -181,7 +148,7 @@ enum db_status appeal_reconsider(struct db_conn *db, const char *id, long versio
                             rc->new_decision_id,
                             rc->statement,
                             rc->forwarded_on};
-    return changed_rows(db, &reconsider, 9, values, updated);
+    return db_exec_one(db, &reconsider, 9, values, NULL, 0, updated);
 }
 
 static const struct db_stmt rule = {
@@ -195,7 +162,7 @@ enum db_status appeal_rule(struct db_conn *db, const char *id, long version, con
     char v[24];
     snprintf(v, sizeof(v), "%ld", version);
     const char *values[] = {id, v, outcome, ruled_on, reference, note};
-    return changed_rows(db, &rule, 6, values, updated);
+    return db_exec_one(db, &rule, 6, values, NULL, 0, updated);
 }
 
 static const struct db_stmt suspensive = {
@@ -210,7 +177,7 @@ enum db_status appeal_set_suspensive_effect(struct db_conn *db, const char *id, 
     char v[24];
     snprintf(v, sizeof(v), "%ld", version);
     const char *values[] = {id, v, decision, on, note};
-    return changed_rows(db, &suspensive, 5, values, updated);
+    return db_exec_one(db, &suspensive, 5, values, NULL, 0, updated);
 }
 
 /* The immutability trigger lets exactly these columns of an issued decision change. */
@@ -227,19 +194,17 @@ enum db_status appeal_take_force(struct db_conn *db, const char *decision_id, co
     PGresult *res;
     memset(out, 0, sizeof(*out));
     *taken = 0;
-    enum db_status st = db_exec(db, &take_force, 3, values, &res);
-    if (st != DB_OK)
+    enum db_status st = db_exec_row(db, &take_force, 3, values, &res);
+    if (st != DB_OK || !res)
         return st;
-    if (PQntuples(res) == 1) {
-        out->doc_text = strdup(PQgetvalue(res, 0, 0));
-        copy(out->id, sizeof(out->id), res, 1);
-        copy(out->citizen_id, sizeof(out->citizen_id), res, 2);
-        copy(out->municipality, sizeof(out->municipality), res, 3);
-        copy(out->version, sizeof(out->version), res, 4);
-        *taken = out->doc_text != NULL;
-        if (!out->doc_text)
-            st = DB_ERROR;
-    }
+    out->doc_text = strdup(PQgetvalue(res, 0, 0));
+    db_copy(out->id, sizeof(out->id), res, 0, 1);
+    db_copy(out->citizen_id, sizeof(out->citizen_id), res, 0, 2);
+    db_copy(out->municipality, sizeof(out->municipality), res, 0, 3);
+    db_copy(out->version, sizeof(out->version), res, 0, 4);
+    *taken = out->doc_text != NULL;
+    if (!out->doc_text)
+        st = DB_ERROR;
     PQclear(res);
     return st;
 }

@@ -66,10 +66,10 @@ struct appeal_new {
 
 enum db_status appeal_insert(struct db_conn *db, const struct appeal_new *a, char id_out[37]);
 
-/* Appends a timeline step; details_json is a JSON object as text. The role comes from the
- * claims. */
+/* Appends a timeline step; details is a JSON object and is stolen (NULL, from a failed
+ * json_pack, gives DB_ERROR). The role comes from the claims. */
 enum db_status appeal_step_insert(struct db_conn *db, const char *appeal_id, const char *step,
-                                  const char *on_date, const char *details_json);
+                                  const char *on_date, json_t *details);
 
 struct appeal_reconsideration {
     const char *status;                     /* the status it leads to */

@@ -1,11 +1,13 @@
 /*
  * Date arithmetic for Danish administrative deadlines: day numbers, ISO
  * dates, Easter, Danish public holidays and closed days, appeal deadlines.
- * Pure functions: no clock, no allocation, no state.
+ * Pure functions (no allocation, no state), except cal_today(): the one place
+ * the service reads the clock for a date.
  */
 #include "calendar.h"
 
 #include <stdio.h>
+#include <time.h>
 
 /* Store bededag was abolished from 2024 by lov nr. 196 af 28/02/2023. */
 #define CAL_LAST_STORE_BEDEDAG_YEAR 2023
@@ -254,6 +256,16 @@ struct cal_date cal_copenhagen_date(long long unix_seconds)
     long long local = unix_seconds + offset;
 
     return cal_from_days((long)(local >= 0 ? local / 86400 : (local - 86399) / 86400));
+}
+
+int cal_after(struct cal_date a, struct cal_date b)
+{
+    return cal_to_days(a) > cal_to_days(b);
+}
+
+struct cal_date cal_today(void)
+{
+    return cal_copenhagen_date((long long)time(NULL));
 }
 
 void cal_format_danish(struct cal_date d, char out[CAL_DANISH_SIZE])

@@ -4,8 +4,8 @@
 /*
  * Pure calendar arithmetic for Danish administrative deadlines: proleptic
  * Gregorian dates, Danish public holidays and closed days, and the appeal
- * deadline. No clock, no allocation, no global state: every function is
- * thread-safe.
+ * deadline. No allocation, no global state: every function is thread-safe.
+ * cal_today() is the module's one clock read; every other function is pure.
  *
  * The supported domain is years 1000..9999 (what cal_is_valid accepts).
  * Functions taking a struct cal_date expect a valid date; day numbers must
@@ -43,6 +43,9 @@ int cal_parse_iso(const char *s, struct cal_date *out);
 /* Writes "YYYY-MM-DD" and a NUL into out. */
 void cal_format_iso(struct cal_date d, char out[CAL_ISO_SIZE]);
 
+/* 1 when a is a later day than b, else 0. */
+int cal_after(struct cal_date a, struct cal_date b);
+
 /* ISO weekday: 1 = Monday .. 7 = Sunday. */
 int cal_weekday(struct cal_date d);
 
@@ -72,6 +75,11 @@ struct cal_date cal_appeal_deadline(struct cal_date notified);
 /* The civil date in Denmark (Europe/Copenhagen) at a Unix time: "today" for a
  * notification date, without touching the process's time zone. */
 struct cal_date cal_copenhagen_date(long long unix_seconds);
+
+/* Today in Denmark: cal_copenhagen_date of the clock. "Today" for a notification,
+ * "not in the future" and default dates is the Danish civil date, whatever the
+ * server's time zone. Reads the clock; the only function here that does. */
+struct cal_date cal_today(void);
 
 /* Size of the buffer cal_format_danish writes, e.g. "23. september 2026". */
 #define CAL_DANISH_SIZE 24

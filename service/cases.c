@@ -22,42 +22,31 @@ void case_row_clear(struct case_row *row)
 static const struct db_stmt fetch = {"case_fetch", CASE_SELECT};
 static const struct db_stmt fetch_locked = {"case_fetch_locked", CASE_SELECT " FOR UPDATE OF c"};
 
-static void copy(char *dst, size_t cap, const PGresult *res, int col)
-{
-    snprintf(dst, cap, "%s", PQgetvalue(res, 0, col));
-}
-
 enum db_status case_fetch(struct db_conn *db, const char *id, int for_update, struct case_row *row,
                           int *found)
 {
-    const char *values[] = {id};
     PGresult *res;
     memset(row, 0, sizeof(*row));
     *found = 0;
-    enum db_status st = db_exec(db, for_update ? &fetch_locked : &fetch, 1, values, &res);
-    if (st != DB_OK)
+    enum db_status st = db_fetch_document(db, for_update ? &fetch_locked : &fetch, id, &res, &row->doc);
+    if (st != DB_OK || !res)
         return st;
-    if (PQntuples(res) == 1) {
-        row->doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-        copy(row->id, sizeof(row->id), res, 1);
-        copy(row->citizen_id, sizeof(row->citizen_id), res, 2);
-        copy(row->municipality, sizeof(row->municipality), res, 3);
-        copy(row->status, sizeof(row->status), res, 4);
-        row->version = strtol(PQgetvalue(res, 0, 5), NULL, 10);
-        copy(row->target_group, sizeof(row->target_group), res, 6);
-        copy(row->target_group_id, sizeof(row->target_group_id), res, 7);
-        copy(row->target_group_since, sizeof(row->target_group_since), res, 8);
-        copy(row->benefit, sizeof(row->benefit), res, 9);
-        copy(row->benefit_id, sizeof(row->benefit_id), res, 10);
-        copy(row->benefit_start, sizeof(row->benefit_start), res, 11);
-        copy(row->caseworker, sizeof(row->caseworker), res, 12);
-        copy(row->coordinating_caseworker, sizeof(row->coordinating_caseworker), res, 13);
-        *found = row->doc != NULL;
-        if (!row->doc)
-            st = DB_ERROR;
-    }
+    db_copy(row->id, sizeof(row->id), res, 0, 1);
+    db_copy(row->citizen_id, sizeof(row->citizen_id), res, 0, 2);
+    db_copy(row->municipality, sizeof(row->municipality), res, 0, 3);
+    db_copy(row->status, sizeof(row->status), res, 0, 4);
+    row->version = strtol(PQgetvalue(res, 0, 5), NULL, 10);
+    db_copy(row->target_group, sizeof(row->target_group), res, 0, 6);
+    db_copy(row->target_group_id, sizeof(row->target_group_id), res, 0, 7);
+    db_copy(row->target_group_since, sizeof(row->target_group_since), res, 0, 8);
+    db_copy(row->benefit, sizeof(row->benefit), res, 0, 9);
+    db_copy(row->benefit_id, sizeof(row->benefit_id), res, 0, 10);
+    db_copy(row->benefit_start, sizeof(row->benefit_start), res, 0, 11);
+    db_copy(row->caseworker, sizeof(row->caseworker), res, 0, 12);
+    db_copy(row->coordinating_caseworker, sizeof(row->coordinating_caseworker), res, 0, 13);
+    *found = 1;
     PQclear(res);
-    return st;
+    return DB_OK;
 }
 
 static const struct db_stmt insert = {
@@ -71,13 +60,9 @@ enum db_status case_insert(struct db_conn *db, const struct case_fields *f, char
 {
     const char *values[] = {f->citizen_id, f->target_group_id, f->target_group_since, f->benefit_id,
                             f->benefit_start, f->caseworker, f->coordinating_caseworker};
-    PGresult *res;
-    enum db_status st = db_exec(db, &insert, 7, values, &res);
-    if (st != DB_OK)
-        return st;
-    snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return DB_OK;
+    int inserted;
+    enum db_status st = db_exec_one(db, &insert, 7, values, id_out, 37, &inserted);
+    return st == DB_OK && !inserted ? DB_ERROR : st;
 }
 
 static const struct db_stmt update = {
@@ -88,18 +73,6 @@ static const struct db_stmt update = {
     "updated_by = claim_sub() "
     "WHERE id = $1::uuid AND version = $2::integer AND status = 'open' RETURNING id"};
 
-static enum db_status changed_rows(struct db_conn *db, const struct db_stmt *stmt, int n,
-                                   const char *const *values, int *updated)
-{
-    PGresult *res;
-    enum db_status st = db_exec(db, stmt, n, values, &res);
-    if (st != DB_OK)
-        return st;
-    *updated = PQntuples(res) == 1;
-    PQclear(res);
-    return DB_OK;
-}
-
 enum db_status case_update(struct db_conn *db, const char *id, long version,
                            const struct case_fields *f, int *updated)
 {
@@ -107,7 +80,7 @@ enum db_status case_update(struct db_conn *db, const char *id, long version,
     snprintf(v, sizeof(v), "%ld", version);
     const char *values[] = {id, v, f->target_group_id, f->target_group_since, f->benefit_id,
                             f->benefit_start, f->caseworker, f->coordinating_caseworker};
-    return changed_rows(db, &update, 8, values, updated);
+    return db_exec_one(db, &update, 8, values, NULL, 0, updated);
 }
 
 static const struct db_stmt close_case = {
@@ -122,7 +95,7 @@ enum db_status case_close(struct db_conn *db, const char *id, long version, cons
     char v[24];
     snprintf(v, sizeof(v), "%ld", version);
     const char *values[] = {id, v, reason};
-    return changed_rows(db, &close_case, 3, values, updated);
+    return db_exec_one(db, &close_case, 3, values, NULL, 0, updated);
 }
 
 static const struct db_stmt list = {

@@ -1,37 +1,34 @@
 /* /v1/cases and /v1/me/cases: create, read, list, change (with If-Match) and close. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "access_log.h"
 #include "calendar.h"
 #include "cases.h"
-#include "events.h"
 #include "handlers.h"
 #include "page.h"
 #include "reference.h"
 #include "reply.h"
 #include "request.h"
+#include "resource.h"
 #include "roles.h"
 #include "validate.h"
 
-static void not_found(struct reply *r)
+#define NOT_IN_FORCE "no such code is in force on that date (see /v1/reference)"
+
+static struct resource view(const struct case_row *row)
 {
-    reply_problem(r, PROBLEM_NOT_FOUND, "No such case is visible to you.");
+    struct resource v = {"case", "/v1/cases", row->id, row->citizen_id, row->municipality, row->version, row->doc};
+    return v;
 }
 
-/* Looks up a reference code in force on a date; records a field error when none is. */
-static int resolve(struct request *rq, struct reply *r, struct check *c, const char *kind,
-                   const char *field, const char *code, const char *date, char id[24])
+/* The case the path names, locked when for_update. Returns 0 with row filled (caller
+ * clears), or -1 with the reply set. */
+static int fetch_named(struct request *rq, struct reply *r, int for_update, struct case_row *row)
 {
-    enum db_status st = reference_resolve(rq->db, kind, code, date, id);
-    if (st != DB_OK) {
-        db_reply_error(r, st);
-        return -1;
-    }
-    if (!*id)
-        check_fail(c, field, "no such code is in force on that date (see /v1/reference)");
-    return 0;
+    const char *id = request_param(rq, "case_id");
+    int found = 0;
+    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, for_update, row, &found) : DB_OK;
+    return resource_found(r, st, found, "case");
 }
 
 static int staff_id(struct check *c, const char *key, const char **out)
@@ -44,41 +41,16 @@ static int staff_id(struct check *c, const char *key, const char **out)
     return got;
 }
 
-static int invalid(struct reply *r, struct check *c)
-{
-    if (!check_failed(c))
-        return 0;
-    reply_invalid(r, check_take_errors(c));
-    return 1;
-}
-
 /* The access-log row, the event and the reply every successful change ends with. */
 static void finish_write(struct request *rq, struct reply *r, const char *id, const char *event,
                          const char *action, int status)
 {
+    const char *const events[] = {event, NULL};
     struct case_row row;
-    int found;
+    int found = 0;
     enum db_status st = case_fetch(rq->db, id, 0, &row, &found);
-    if (st == DB_OK && !found)
-        st = DB_ERROR;
-    char version[24] = "", *doc_text = NULL;
-    if (st == DB_OK) {
-        snprintf(version, sizeof(version), "%ld", row.version);
-        st = access_log_write(rq, action, "case", row.id, row.citizen_id, NULL);
-    }
-    if (st == DB_OK) {
-        doc_text = json_dumps(row.doc, JSON_COMPACT);
-        st = doc_text ? events_emit(rq, event, "case", row.id, version, row.municipality, doc_text) : DB_ERROR;
-        free(doc_text);
-    }
-    if (st != DB_OK) {
-        case_row_clear(&row);
-        db_reply_error(r, st);
-        return;
-    }
-    reply_header(r, "ETag", "\"%ld\"", row.version);
-    reply_header(r, "Location", "/v1/cases/%s", row.id);
-    reply_json(r, status, json_incref(row.doc));
+    struct resource v = view(&row);
+    resource_finish_change(rq, r, st, found, &v, action, events, status);
     case_row_clear(&row);
 }
 
@@ -106,12 +78,16 @@ void api_cases_create(struct request *rq, struct reply *r)
     char tg_id[24] = "", benefit_id[24] = "";
     const char *since_text = json_string_value(json_object_get(rq->body, "target_group_since"));
     const char *start_text = json_string_value(json_object_get(rq->body, "benefit_start"));
-    if ((tg && has_since && resolve(rq, r, &c, "target_group", "target_group", tg, since_text, tg_id) != 0) ||
-        (benefit && has_start && resolve(rq, r, &c, "benefit", "benefit", benefit, start_text, benefit_id) != 0)) {
+    if ((tg && has_since &&
+         reference_resolve_field(rq->db, r, &c, "target_group", "target_group", tg, since_text, NOT_IN_FORCE,
+                                 tg_id) != 0) ||
+        (benefit && has_start &&
+         reference_resolve_field(rq->db, r, &c, "benefit", "benefit", benefit, start_text, NOT_IN_FORCE,
+                                 benefit_id) != 0)) {
         check_end(&c);
         return;
     }
-    if (invalid(r, &c)) {
+    if (check_reply_invalid(r, &c)) {
         check_end(&c);
         return;
     }
@@ -131,26 +107,11 @@ void api_cases_create(struct request *rq, struct reply *r)
 
 void api_cases_get(struct request *rq, struct reply *r)
 {
-    const char *id = request_param(rq, "case_id");
     struct case_row row;
-    int found = 0;
-    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, 0, &row, &found) : DB_OK;
-    if (st != DB_OK) {
-        db_reply_error(r, st);
+    if (fetch_named(rq, r, 0, &row) != 0)
         return;
-    }
-    if (!found) {
-        not_found(r);
-        return;
-    }
-    st = access_log_write(rq, "read", "case", row.id, row.citizen_id, NULL);
-    if (st != DB_OK) {
-        case_row_clear(&row);
-        db_reply_error(r, st);
-        return;
-    }
-    reply_header(r, "ETag", "\"%ld\"", row.version);
-    reply_json(r, 200, json_incref(row.doc));
+    struct resource v = view(&row);
+    resource_reply_read(rq, r, &v);
     case_row_clear(&row);
 }
 
@@ -158,26 +119,15 @@ void api_cases_get(struct request *rq, struct reply *r)
  * Returns 0 with row filled (caller clears), or -1 with the reply set. */
 static int lock_current(struct request *rq, struct reply *r, long version, struct case_row *row)
 {
-    const char *id = request_param(rq, "case_id");
-    int found = 0;
-    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, 1, row, &found) : DB_OK;
-    if (st != DB_OK) {
-        db_reply_error(r, st);
+    if (fetch_named(rq, r, 1, row) != 0)
         return -1;
-    }
-    if (!found) {
-        not_found(r);
-        return -1;
-    }
-    if (row->version != version) {
+    if (row->version != version)
         reply_problem(r, PROBLEM_PRECONDITION_FAILED,
                       "The case has changed since you read it; read it again and retry.");
-    } else if (strcmp(row->status, "open") != 0) {
-        reply_problem(r, PROBLEM_INVALID_STATE, "The case is %s.", row->status);
-        reply_problem_extend(r, "state", json_string(row->status));
-    } else {
+    else if (strcmp(row->status, "open") != 0)
+        reply_state_problem(r, row->status, "The case is %s.", row->status);
+    else
         return 0;
-    }
     case_row_clear(row);
     return -1;
 }
@@ -205,7 +155,7 @@ void api_cases_update(struct request *rq, struct reply *r)
     if (json_object_size(rq->body) == 0)
         check_fail(&c, NULL, "name at least one field to change");
     struct case_row row;
-    if (invalid(r, &c) || lock_current(rq, r, version, &row) != 0) {
+    if (check_reply_invalid(r, &c) || lock_current(rq, r, version, &row) != 0) {
         check_end(&c);
         return;
     }
@@ -226,23 +176,21 @@ void api_cases_update(struct request *rq, struct reply *r)
     char tg_id[24], benefit_id[24];
     int failed = 0;
     if (tg || since) {
-        failed = resolve(rq, r, &c, "target_group", tg ? "target_group" : "target_group_since",
-                         tg ? tg : row.target_group, f.target_group_since, tg_id) != 0;
+        failed = reference_resolve_field(rq->db, r, &c, "target_group", tg ? "target_group" : "target_group_since",
+                                         tg ? tg : row.target_group, f.target_group_since, NOT_IN_FORCE,
+                                         tg_id) != 0;
         f.target_group_id = tg_id;
     }
     if (!failed && (benefit || start)) {
-        failed = resolve(rq, r, &c, "benefit", benefit ? "benefit" : "benefit_start",
-                         benefit ? benefit : row.benefit, f.benefit_start, benefit_id) != 0;
+        failed = reference_resolve_field(rq->db, r, &c, "benefit", benefit ? "benefit" : "benefit_start",
+                                         benefit ? benefit : row.benefit, f.benefit_start, NOT_IN_FORCE,
+                                         benefit_id) != 0;
         f.benefit_id = benefit_id;
     }
     int updated = 0;
-    if (!failed && !invalid(r, &c)) {
+    if (!failed && !check_reply_invalid(r, &c)) {
         enum db_status st = case_update(rq->db, row.id, version, &f, &updated);
-        if (st != DB_OK)
-            db_reply_error(r, st);
-        else if (!updated)
-            reply_problem(r, PROBLEM_PRECONDITION_FAILED, "The case has changed since you read it.");
-        else
+        if (resource_updated(r, st, updated, "case") == 0)
             finish_write(rq, r, row.id, "case.updated", "update", 200);
     }
     case_row_clear(&row);
@@ -261,18 +209,14 @@ void api_cases_close(struct request *rq, struct reply *r)
     check_only(&c, allowed);
     check_text(&c, "reason", 1, TEXT_MULTILINE, 1000, &reason);
     struct case_row row;
-    if (invalid(r, &c) || lock_current(rq, r, version, &row) != 0) {
+    if (check_reply_invalid(r, &c) || lock_current(rq, r, version, &row) != 0) {
         check_end(&c);
         return;
     }
     check_end(&c);
     int updated = 0;
     enum db_status st = case_close(rq->db, row.id, version, reason, &updated);
-    if (st != DB_OK)
-        db_reply_error(r, st);
-    else if (!updated)
-        reply_problem(r, PROBLEM_PRECONDITION_FAILED, "The case has changed since you read it.");
-    else
+    if (resource_updated(r, st, updated, "case") == 0)
         finish_write(rq, r, row.id, "case.closed", "update", 200);
     case_row_clear(&row);
 }
@@ -289,29 +233,21 @@ static void list_cases(struct request *rq, struct reply *r)
         .status = request_query(rq, "status"),
         .citizen_id = request_query(rq, "citizen_id"),
     };
-    int status_ok = !f.status;
-    for (size_t i = 0; f.status && statuses[i]; i++)
-        status_ok |= strcmp(statuses[i], f.status) == 0;
-    if (!status_ok || (f.citizen_id && !text_is_uuid(f.citizen_id)) ||
+    if ((f.status && !text_is_one_of(f.status, statuses)) || (f.citizen_id && !text_is_uuid(f.citizen_id)) ||
         (f.caseworker && !text_is_identifier(f.caseworker)) ||
         (f.target_group && strlen(f.target_group) > 60)) {
         reply_problem(r, PROBLEM_BAD_REQUEST,
                       "Filters: status is open or closed, citizen_id a UUID, caseworker a staff id.");
         return;
     }
-    json_t *criteria = json_pack("{s:s?, s:s?, s:s?, s:s?}", "caseworker", f.caseworker, "target_group",
-                                 f.target_group, "status", f.status, "citizen_id", f.citizen_id);
-    enum db_status st = access_log_write(rq, "search", "case", NULL, f.citizen_id, criteria);
-    json_decref(criteria);
+    enum db_status st = resource_log_search(rq, "case", f.citizen_id,
+                                            json_pack("{s:s?, s:s?, s:s?, s:s?}", "caseworker", f.caseworker,
+                                                      "target_group", f.target_group, "status", f.status,
+                                                      "citizen_id", f.citizen_id));
     PGresult *res = NULL;
     if (st == DB_OK)
         st = case_list(rq->db, &f, &p, &res);
-    if (st != DB_OK) {
-        db_reply_error(r, st);
-        return;
-    }
-    page_reply(r, res, &p);
-    PQclear(res);
+    page_reply_result(r, st, res, &p);
 }
 
 /* Staff list their municipality's cases, a citizen their own (GET /v1/me/cases): the
@@ -323,17 +259,11 @@ void api_cases_list(struct request *rq, struct reply *r)
 
 void api_cases_assignments(struct request *rq, struct reply *r)
 {
-    const char *id = request_param(rq, "case_id");
     struct case_row row;
-    int found = 0;
-    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, 0, &row, &found) : DB_OK;
-    if (st == DB_OK && !found) {
-        not_found(r);
+    if (fetch_named(rq, r, 0, &row) != 0)
         return;
-    }
     PGresult *res = NULL;
-    if (st == DB_OK)
-        st = access_log_write(rq, "read", "case", row.id, row.citizen_id, NULL);
+    enum db_status st = access_log_write(rq, "read", "case", row.id, row.citizen_id, NULL);
     if (st == DB_OK)
         st = case_assignments(rq->db, row.id, &res);
     case_row_clear(&row);

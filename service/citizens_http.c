@@ -28,13 +28,9 @@ static int body_cpr(struct request *rq, struct reply *r, const char *const *allo
         check_fail(&c, "cpr", CPR_MESSAGE);
     if (name)
         check_text(&c, "name", 0, TEXT_LINE, 200, name);
-    if (check_failed(&c)) {
-        reply_invalid(r, check_take_errors(&c));
-        check_end(&c);
-        return -1;
-    }
+    int bad = check_reply_invalid(r, &c);
     check_end(&c);
-    return 0;
+    return bad ? -1 : 0;
 }
 
 static void reply_citizen(struct reply *r, int status, json_t *doc)
@@ -108,7 +104,7 @@ static void read_citizen(struct request *rq, struct reply *r, const char *id)
         return;
     }
     if (!doc) {
-        reply_problem(r, PROBLEM_NOT_FOUND, "No such citizen is visible to you.");
+        reply_not_found(r, "citizen");
         return;
     }
     const char *doc_id = json_string_value(json_object_get(doc, "id"));
@@ -125,7 +121,7 @@ void api_citizens_get(struct request *rq, struct reply *r)
 {
     const char *id = request_param(rq, "citizen_id");
     if (!text_is_uuid(id)) {
-        reply_problem(r, PROBLEM_NOT_FOUND, "No such citizen is visible to you.");
+        reply_not_found(r, "citizen");
         return;
     }
     read_citizen(rq, r, id);

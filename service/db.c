@@ -6,6 +6,7 @@
 #include "log.h"
 #include "reply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,50 @@ const char *db_value(const PGresult *res, int row, int col)
     return PQgetvalue(res, row, col);
 }
 
+void db_copy(char *dst, size_t cap, const PGresult *res, int row, int col)
+{
+    snprintf(dst, cap, "%s", PQgetvalue(res, row, col));
+}
+
+enum db_status db_exec_row(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                           const char *const *values, PGresult **row)
+{
+    enum db_status st = db_exec(c, stmt, nparams, values, row);
+    if (st == DB_OK && PQntuples(*row) != 1) {
+        PQclear(*row);
+        *row = NULL;
+    }
+    return st;
+}
+
+enum db_status db_fetch_document(struct db_conn *c, const struct db_stmt *stmt, const char *id, PGresult **row,
+                                 json_t **doc)
+{
+    const char *values[] = {id};
+    *doc = NULL;
+    enum db_status st = db_exec_row(c, stmt, 1, values, row);
+    if (st != DB_OK || !*row)
+        return st;
+    *doc = json_loads(PQgetvalue(*row, 0, 0), 0, NULL);
+    if (*doc)
+        return DB_OK;
+    PQclear(*row);
+    *row = NULL;
+    return DB_ERROR;
+}
+
+enum db_status db_exec_one(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                           const char *const *values, char *out, size_t cap, int *found)
+{
+    PGresult *res;
+    enum db_status st = db_exec_row(c, stmt, nparams, values, &res);
+    *found = res != NULL;
+    if (res && out)
+        db_copy(out, cap, res, 0, 0);
+    PQclear(res);
+    return st;
+}
+
 void db_reply_error(struct reply *r, enum db_status st)
 {
     /* The router runs a transaction again on retry; if the retries run out, the caller
@@ -145,7 +190,7 @@ void db_reply_error(struct reply *r, enum db_status st)
         reply_problem(r, PROBLEM_CONFLICT, "A resource with the same identity already exists.");
         break;
     case DB_NOT_VISIBLE:
-        reply_problem(r, PROBLEM_NOT_FOUND, "No such resource is visible to you.");
+        reply_not_found(r, "resource");
         break;
     case DB_INVALID_STATE:
         reply_problem(r, PROBLEM_INVALID_STATE, "The resource's state does not allow this change.");

@@ -3,7 +3,9 @@
 #ifndef FREMDRIFT_DB_H
 #define FREMDRIFT_DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
+#include <stddef.h>
 
 struct reply;
 
@@ -42,5 +44,27 @@ void db_reply_error(struct reply *r, enum db_status st);
 
 /* Value of row 0, column col, or NULL for SQL NULL. Belongs to res. */
 const char *db_value(const PGresult *res, int row, int col);
+
+/* Copies the value at row, col into dst (room for cap bytes, truncated to fit; "" for SQL
+ * NULL), so a row struct outlives its PGresult. */
+void db_copy(char *dst, size_t cap, const PGresult *res, int row, int col);
+
+/* Runs stmt for at most one row (a look-up by id, an UPDATE ... RETURNING): on DB_OK *row
+ * is the result when it returned exactly one row (the caller PQclear()s it), else NULL. */
+enum db_status db_exec_row(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                           const char *const *values, PGresult **row);
+
+/* Looks up one resource with stmt, whose only parameter is its id and whose first column
+ * is its JSON document: on DB_OK, *row is the row (the caller PQclear()s it) and *doc the
+ * parsed document (the caller json_decref()s it), or both NULL when the caller cannot see
+ * the resource. A document that does not parse is DB_ERROR. */
+enum db_status db_fetch_document(struct db_conn *c, const struct db_stmt *stmt, const char *id, PGresult **row,
+                                 json_t **doc);
+
+/* db_exec_row for its first column: *found is 1 when stmt returned exactly one row (an
+ * UPDATE ... RETURNING that matched, an INSERT ... RETURNING id), and that column is then
+ * copied into out (room for cap bytes; out may be NULL when only *found matters). */
+enum db_status db_exec_one(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                           const char *const *values, char *out, size_t cap, int *found);
 
 #endif

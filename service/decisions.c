@@ -26,44 +26,35 @@ void decision_row_clear(struct decision_row *row)
 static const struct db_stmt fetch = {"decision_fetch", DECISION_SELECT};
 static const struct db_stmt fetch_locked = {"decision_fetch_locked", DECISION_SELECT " FOR UPDATE OF d"};
 
-static void copy(char *dst, size_t cap, const PGresult *res, int row, int col)
-{
-    snprintf(dst, cap, "%s", PQgetvalue(res, row, col));
-}
-
 enum db_status decision_fetch(struct db_conn *db, const char *id, int for_update, struct decision_row *row,
                               int *found)
 {
-    const char *values[] = {id};
     PGresult *res;
     memset(row, 0, sizeof(*row));
     *found = 0;
-    enum db_status st = db_exec(db, for_update ? &fetch_locked : &fetch, 1, values, &res);
-    if (st != DB_OK)
+    enum db_status st = db_fetch_document(db, for_update ? &fetch_locked : &fetch, id, &res, &row->doc);
+    if (st != DB_OK || !res)
         return st;
-    if (PQntuples(res) == 1) {
-        row->doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-        copy(row->id, sizeof(row->id), res, 0, 1);
-        copy(row->case_id, sizeof(row->case_id), res, 0, 2);
-        copy(row->citizen_id, sizeof(row->citizen_id), res, 0, 3);
-        copy(row->municipality, sizeof(row->municipality), res, 0, 4);
-        copy(row->status, sizeof(row->status), res, 0, 5);
-        row->version = strtol(PQgetvalue(res, 0, 6), NULL, 10);
-        copy(row->kind_id, sizeof(row->kind_id), res, 0, 7);
-        copy(row->outcome_id, sizeof(row->outcome_id), res, 0, 8);
-        row->kind_attributes = json_loads(PQgetvalue(res, 0, 9), 0, NULL);
-        if (!PQgetisnull(res, 0, 10))
-            row->outcome_attributes = json_loads(PQgetvalue(res, 0, 10), 0, NULL);
-        copy(row->parent_id, sizeof(row->parent_id), res, 0, 11);
-        copy(row->supersedes_id, sizeof(row->supersedes_id), res, 0, 12);
-        copy(row->decided_on, sizeof(row->decided_on), res, 0, 13);
-        copy(row->force_lost_reason, sizeof(row->force_lost_reason), res, 0, 14);
-        if (!row->doc || !row->kind_attributes || (!PQgetisnull(res, 0, 10) && !row->outcome_attributes)) {
-            decision_row_clear(row);
-            st = DB_ERROR;
-        } else {
-            *found = 1;
-        }
+    db_copy(row->id, sizeof(row->id), res, 0, 1);
+    db_copy(row->case_id, sizeof(row->case_id), res, 0, 2);
+    db_copy(row->citizen_id, sizeof(row->citizen_id), res, 0, 3);
+    db_copy(row->municipality, sizeof(row->municipality), res, 0, 4);
+    db_copy(row->status, sizeof(row->status), res, 0, 5);
+    row->version = strtol(PQgetvalue(res, 0, 6), NULL, 10);
+    db_copy(row->kind_id, sizeof(row->kind_id), res, 0, 7);
+    db_copy(row->outcome_id, sizeof(row->outcome_id), res, 0, 8);
+    row->kind_attributes = json_loads(PQgetvalue(res, 0, 9), 0, NULL);
+    if (!PQgetisnull(res, 0, 10))
+        row->outcome_attributes = json_loads(PQgetvalue(res, 0, 10), 0, NULL);
+    db_copy(row->parent_id, sizeof(row->parent_id), res, 0, 11);
+    db_copy(row->supersedes_id, sizeof(row->supersedes_id), res, 0, 12);
+    db_copy(row->decided_on, sizeof(row->decided_on), res, 0, 13);
+    db_copy(row->force_lost_reason, sizeof(row->force_lost_reason), res, 0, 14);
+    if (!row->kind_attributes || (!PQgetisnull(res, 0, 10) && !row->outcome_attributes)) {
+        decision_row_clear(row);
+        st = DB_ERROR;
+    } else {
+        *found = 1;
     }
     PQclear(res);
     return st;
@@ -88,16 +79,9 @@ enum db_status decision_insert(struct db_conn *db, const char *case_id, const ch
                             f->hours_per_week, f->hearing_status, f->hearing_sent_on,
                             f->hearing_response_deadline, f->hearing_answered_on,
                             f->hearing_not_needed_reason};
-    PGresult *res;
-    enum db_status st = db_exec(db, &insert, 17, values, &res);
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) == 1)
-        snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
-    else
-        st = DB_NOT_VISIBLE;
-    PQclear(res);
-    return st;
+    int inserted;
+    enum db_status st = db_exec_one(db, &insert, 17, values, id_out, 37, &inserted);
+    return st == DB_OK && !inserted ? DB_NOT_VISIBLE : st;
 }
 
 static const struct db_stmt update = {
@@ -109,18 +93,6 @@ static const struct db_stmt update = {
     "version = version + 1, updated_at = now(), updated_by = claim_sub() "
     "WHERE id = $1::uuid AND version = $2::integer AND status = 'draft' RETURNING id"};
 
-static enum db_status changed_rows(struct db_conn *db, const struct db_stmt *stmt, int n,
-                                   const char *const *values, int *changed)
-{
-    PGresult *res;
-    enum db_status st = db_exec(db, stmt, n, values, &res);
-    if (st != DB_OK)
-        return st;
-    *changed = PQntuples(res) == 1;
-    PQclear(res);
-    return DB_OK;
-}
-
 enum db_status decision_update(struct db_conn *db, const char *id, long version, const struct decision_fields *f,
                                int *updated)
 {
@@ -130,8 +102,7 @@ enum db_status decision_update(struct db_conn *db, const char *id, long version,
                             f->decided_on, f->legal_basis_note, f->facts, f->reasons, f->hours_per_week,
                             f->hearing_status, f->hearing_sent_on, f->hearing_response_deadline,
                             f->hearing_answered_on, f->hearing_not_needed_reason};
-    *updated = 0;
-    return changed_rows(db, &update, 17, values, updated);
+    return db_exec_one(db, &update, 17, values, NULL, 0, updated);
 }
 
 static const struct db_stmt provisions_clear = {
@@ -188,15 +159,11 @@ enum db_status decision_parent_ok(struct db_conn *db, const char *parent_id, con
                                   const char *child_kind_id, int *ok)
 {
     const char *values[] = {parent_id, case_id, child_kind_id};
-    PGresult *res;
-    *ok = 0;
-    enum db_status st = db_exec(db, &parent_ok, 3, values, &res);
-    if (st != DB_OK)
-        return st;
-    const char *v = db_value(res, 0, 0);
-    *ok = v && strcmp(v, "t") == 0;
-    PQclear(res);
-    return DB_OK;
+    char v[2] = "";
+    int found;
+    enum db_status st = db_exec_one(db, &parent_ok, 3, values, v, sizeof(v), &found);
+    *ok = st == DB_OK && strcmp(v, "t") == 0;
+    return st;
 }
 
 static const struct db_stmt not_in_force = {
@@ -249,8 +216,7 @@ enum db_status decision_issue(struct db_conn *db, const char *id, long version, 
     snprintf(v, sizeof(v), "%ld", version);
     const char *values[] = {id, v, is->notified_on, is->appeal_deadline, is->deadline_text,
                             is->deadline_moved_from};
-    *issued = 0;
-    return changed_rows(db, &issue, 6, values, issued);
+    return db_exec_one(db, &issue, 6, values, NULL, 0, issued);
 }
 
 static const struct db_stmt supersede = {
@@ -263,18 +229,8 @@ enum db_status decision_supersede(struct db_conn *db, const char *old_id, const 
                                   char force_lost_reason_out[32], int *done)
 {
     const char *values[] = {old_id, new_id};
-    PGresult *res;
-    *done = 0;
     force_lost_reason_out[0] = '\0';
-    enum db_status st = db_exec(db, &supersede, 2, values, &res);
-    if (st != DB_OK)
-        return st;
-    if (PQntuples(res) == 1) {
-        *done = 1;
-        copy(force_lost_reason_out, 32, res, 0, 0);
-    }
-    PQclear(res);
-    return DB_OK;
+    return db_exec_one(db, &supersede, 2, values, force_lost_reason_out, 32, done);
 }
 
 /* The appeal that remitted old_id: its ruling took force from the decision it concerned,
@@ -337,15 +293,13 @@ enum db_status decision_sender(struct db_conn *db, const char *municipality, con
     PGresult *res;
     memset(out, 0, sizeof(*out));
     *found = 0;
-    enum db_status st = db_exec(db, &sender, 2, values, &res);
-    if (st != DB_OK)
+    enum db_status st = db_exec_row(db, &sender, 2, values, &res);
+    if (st != DB_OK || !res)
         return st;
-    if (PQntuples(res) == 1) {
-        copy(out->name, sizeof(out->name), res, 0, 0);
-        copy(out->office, sizeof(out->office), res, 0, 1);
-        copy(out->address, sizeof(out->address), res, 0, 2);
-        *found = 1;
-    }
+    db_copy(out->name, sizeof(out->name), res, 0, 0);
+    db_copy(out->office, sizeof(out->office), res, 0, 1);
+    db_copy(out->address, sizeof(out->address), res, 0, 2);
+    *found = 1;
     PQclear(res);
     return DB_OK;
 }

@@ -1,7 +1,9 @@
 /* Decision storage: formal decisions on a case (forvaltningsloven §§ 22-25), their legal
  * basis, issuing, superseding, and the appeal step a new decision after a remittal writes.
  * Row-level security decides what the caller sees; a decision the caller cannot see
- * simply is not found. Every statement is prepared and parameterised. */
+ * simply is not found. Every statement is prepared and parameterised. These statements
+ * check nothing the law asks: to draft or issue a decision, go through decision_create.h
+ * and decision_issue.h (decision_make for another resource), which run every check. */
 #ifndef FREMDRIFT_DECISIONS_H
 #define FREMDRIFT_DECISIONS_H
 

@@ -1,5 +1,6 @@
 /* Every HTTP handler, grouped by the file that holds it. Handlers are thin: they read
- * the request, call the resource's storage functions and set the reply. */
+ * the request, call the resource's storage functions (or, for decisions, the decision
+ * module's internal API) and set the reply. */
 #ifndef FREMDRIFT_HANDLERS_H
 #define FREMDRIFT_HANDLERS_H
 
@@ -43,6 +44,8 @@ void api_decisions_letter(struct request *rq, struct reply *r);
 void api_appeals_create(struct request *rq, struct reply *r);
 void api_appeals_list(struct request *rq, struct reply *r);
 void api_appeals_get(struct request *rq, struct reply *r);
+
+/* appeal_steps_http.c */
 void api_appeals_reconsider(struct request *rq, struct reply *r);
 void api_appeals_rule(struct request *rq, struct reply *r);
 void api_appeals_suspensive_effect(struct request *rq, struct reply *r);

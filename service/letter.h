@@ -1,7 +1,8 @@
 /* The decision letter in Danish (forvaltningsloven §§ 19, 22-25 and the appeal guidance
  * of retssikkerhedsloven §§ 66-67), built from the decision document alone. Pure: no
  * database, no clock, no global state, so the letter a citizen reads is exactly what the
- * stored document says and every function is thread-safe. */
+ * stored document says and every function is thread-safe. letter.c writes its content,
+ * letter_writer.c its two formats, letter_accept.c negotiates between them. */
 #ifndef FREMDRIFT_LETTER_H
 #define FREMDRIFT_LETTER_H
 

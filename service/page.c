@@ -56,3 +56,12 @@ int page_reply(struct reply *r, const PGresult *res, const struct page *p)
     reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
     return 0;
 }
+
+void page_reply_result(struct reply *r, enum db_status st, PGresult *res, const struct page *p)
+{
+    if (st != DB_OK)
+        db_reply_error(r, st);
+    else
+        page_reply(r, res, p);
+    PQclear(res);
+}

@@ -5,6 +5,8 @@
 
 #include <libpq-fe.h>
 
+#include "db.h"
+
 struct request;
 struct reply;
 
@@ -20,5 +22,9 @@ int page_from_query(const struct request *rq, struct reply *r, struct page *p);
 /* Replies {"items": [...], "next_cursor": "…" | null} from rows of (seq, JSON document).
  * Returns 0, or -1 with a 500 set on r. */
 int page_reply(struct reply *r, const PGresult *res, const struct page *p);
+
+/* The end of a list: the page of res when st is DB_OK, else the database error st.
+ * PQclear()s res (which may be NULL) either way. */
+void page_reply_result(struct reply *r, enum db_status st, PGresult *res, const struct page *p);
 
 #endif

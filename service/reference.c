@@ -3,6 +3,9 @@
 
 #include <stdio.h>
 
+#include "reply.h"
+#include "validate.h"
+
 static const struct db_stmt resolve = {
     "reference_resolve",
     "SELECT id FROM reference_items WHERE kind = $1 AND code = $2 "
@@ -22,4 +25,18 @@ enum db_status reference_resolve(struct db_conn *db, const char *kind, const cha
         snprintf(id_out, 24, "%s", id);
     PQclear(res);
     return DB_OK;
+}
+
+int reference_resolve_field(struct db_conn *db, struct reply *r, struct check *c, const char *kind,
+                            const char *key, const char *code, const char *date, const char *message,
+                            char id_out[24])
+{
+    enum db_status st = reference_resolve(db, kind, code, date, id_out);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return -1;
+    }
+    if (!*id_out)
+        check_fail(c, key, message);
+    return 0;
 }

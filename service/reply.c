@@ -105,6 +105,22 @@ void reply_problem(struct reply *r, enum problem p, const char *fmt, ...)
     set_problem(r, p, detail);
 }
 
+void reply_state_problem(struct reply *r, const char *state, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    set_problem(r, PROBLEM_INVALID_STATE, detail);
+    reply_problem_extend(r, "state", json_string(state));
+}
+
+void reply_not_found(struct reply *r, const char *type)
+{
+    reply_problem(r, PROBLEM_NOT_FOUND, "No such %s is visible to you.", type);
+}
+
 void reply_invalid(struct reply *r, json_t *errors)
 {
     set_problem(r, PROBLEM_VALIDATION, "One or more fields are invalid; see errors.");

@@ -67,4 +67,13 @@ void reply_reset(struct reply *r);
 /* Adds field `key` of the problem body already set on r (e.g. the state an object is in). */
 void reply_problem_extend(struct reply *r, const char *key, json_t *value);
 
+/* 409 invalid-state with member `state` naming the state that refuses the request, so a
+ * client can switch on it. */
+void reply_state_problem(struct reply *r, const char *state, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* 404 for a resource of that type ("case") the caller cannot see, or that does not exist:
+ * the two are told apart for nobody. */
+void reply_not_found(struct reply *r, const char *type);
+
 #endif

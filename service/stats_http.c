@@ -30,7 +30,7 @@ void api_stats_appeals(struct request *rq, struct reply *r)
                       "municipality is a three-digit municipality code; from and to are dates (YYYY-MM-DD).");
         return;
     }
-    if (cal_to_days(f) > cal_to_days(t)) {
+    if (cal_after(f, t)) {
         reply_problem(r, PROBLEM_BAD_REQUEST, "from must not be after to.");
         return;
     }

@@ -5,11 +5,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reply.h"
+
 void check_begin(struct check *c, json_t *obj, const char *prefix)
 {
     c->obj = obj;
     c->errors = json_array();
     snprintf(c->prefix, sizeof(c->prefix), "%s", prefix ? prefix : "");
+}
+
+void check_begin_member(struct check *nested, const struct check *parent, json_t *obj, const char *key)
+{
+    char token[96];
+    json_pointer_token(key, token, sizeof(token));
+    check_begin(nested, obj, parent->prefix);
+    size_t used = strlen(nested->prefix);
+    snprintf(nested->prefix + used, sizeof(nested->prefix) - used, "/%s", token);
 }
 
 void check_end(struct check *c)
@@ -28,6 +39,20 @@ json_t *check_take_errors(struct check *c)
     json_t *e = c->errors;
     c->errors = json_array();
     return e;
+}
+
+void check_merge(struct check *c, struct check *nested)
+{
+    json_array_extend(c->errors, nested->errors);
+    check_end(nested);
+}
+
+int check_reply_invalid(struct reply *r, struct check *c)
+{
+    if (!check_failed(c))
+        return 0;
+    reply_invalid(r, check_take_errors(c));
+    return 1;
 }
 
 void json_pointer_token(const char *key, char *out, size_t outlen)
@@ -56,16 +81,21 @@ void json_pointer_token(const char *key, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+void check_fail_pointer(struct check *c, const char *pointer, const char *message)
+{
+    char full[256];
+    snprintf(full, sizeof(full), "%s%s", c->prefix, pointer);
+    json_array_append_new(c->errors, json_pack("{s:s, s:s}", "pointer", full, "message", message));
+}
+
 void check_fail(struct check *c, const char *key, const char *message)
 {
-    char token[96], pointer[256];
+    char token[96], pointer[100] = "";
     if (key) {
         json_pointer_token(key, token, sizeof(token));
-        snprintf(pointer, sizeof(pointer), "%s/%s", c->prefix, token);
-    } else {
-        snprintf(pointer, sizeof(pointer), "%s", c->prefix);
+        snprintf(pointer, sizeof(pointer), "/%s", token);
     }
-    json_array_append_new(c->errors, json_pack("{s:s, s:s}", "pointer", pointer, "message", message));
+    check_fail_pointer(c, pointer, message);
 }
 
 void check_only(struct check *c, const char *const *allowed)
@@ -162,6 +192,20 @@ int check_date(struct check *c, const char *key, int required, struct cal_date *
         return CHECK_INVALID;
     }
     return CHECK_OK;
+}
+
+int check_past_date(struct check *c, const char *key, int required, struct cal_date today,
+                    struct cal_date *out)
+{
+    struct cal_date d;
+    int got = check_date(c, key, required, &d);
+    if (got == CHECK_OK && cal_after(d, today)) {
+        check_fail(c, key, "must not be in the future");
+        return CHECK_INVALID;
+    }
+    if (got == CHECK_OK)
+        *out = d;
+    return got;
 }
 
 int check_int(struct check *c, const char *key, int required, long min, long max, long *out)
@@ -307,4 +351,12 @@ int text_is_identifier(const char *s)
         if (s[i] <= 0x20 || s[i] >= 0x7f)
             return 0;
     return 1;
+}
+
+int text_is_one_of(const char *s, const char *const *choices)
+{
+    for (size_t i = 0; s && choices[i]; i++)
+        if (strcmp(choices[i], s) == 0)
+            return 1;
+    return 0;
 }

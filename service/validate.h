@@ -9,6 +9,8 @@
 
 #include "calendar.h"
 
+struct reply;
+
 struct check {
     json_t *obj;            /* borrowed: the object being checked */
     json_t *errors;         /* owned until check_take_errors */
@@ -21,20 +23,33 @@ enum text_kind { TEXT_LINE, TEXT_MULTILINE };
 enum { CHECK_INVALID = -1, CHECK_ABSENT = 0, CHECK_OK = 1 };
 
 void check_begin(struct check *c, json_t *obj, const char *prefix);
+/* A check of obj, member key of what parent checks: its pointers run below parent's. */
+void check_begin_member(struct check *nested, const struct check *parent, json_t *obj, const char *key);
 /* Frees the errors unless taken. */
 void check_end(struct check *c);
 int check_failed(const struct check *c);
 /* The errors array (caller owns it); the check is left with none. */
 json_t *check_take_errors(struct check *c);
+/* Moves the errors of nested (a check begun with check_begin_member) into c and ends it. */
+void check_merge(struct check *c, struct check *nested);
+/* When c has failed: the 422 naming every error on r, and 1 (the errors are taken);
+ * otherwise 0 and r untouched. */
+int check_reply_invalid(struct reply *r, struct check *c);
 
 /* key NULL: the error is about the checked object as a whole. */
 void check_fail(struct check *c, const char *key, const char *message);
+/* An error at a JSON Pointer below the checked object that is already escaped, such as
+ * one the database named ("/legal_basis/2"). */
+void check_fail_pointer(struct check *c, const char *pointer, const char *message);
 /* Records an error for every key not in allowed (NULL-terminated). */
 void check_only(struct check *c, const char *const *allowed);
 
 int check_text(struct check *c, const char *key, int required, enum text_kind kind,
                size_t max_chars, const char **out);
 int check_date(struct check *c, const char *key, int required, struct cal_date *out);
+/* A date of something that has happened: not after today. *out is set only when valid. */
+int check_past_date(struct check *c, const char *key, int required, struct cal_date today,
+                    struct cal_date *out);
 int check_int(struct check *c, const char *key, int required, long min, long max, long *out);
 int check_number(struct check *c, const char *key, int required, double min, double max, double *out);
 int check_bool(struct check *c, const char *key, int required, int *out);
@@ -50,6 +65,8 @@ int check_is_null(const struct check *c, const char *key);
 int text_is_uuid(const char *s);
 /* Staff and subject identifiers: 1..128 printable ASCII characters, no spaces. */
 int text_is_identifier(const char *s);
+/* 1 when s is one of choices (NULL-terminated); 0 otherwise and for NULL. */
+int text_is_one_of(const char *s, const char *const *choices);
 /* JSON Pointer escaping of one reference token into out (~ → ~0, / → ~1). Runs of six or
  * more digits are masked so that a CPR number sent as a key is never echoed. */
 void json_pointer_token(const char *key, char *out, size_t outlen);

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "calendar.h"
 
@@ -823,4 +824,35 @@ Test(calendar, danish_date_format)
     cr_assert_str_eq(out, "23. december 2026");
     cal_format_danish(d3, out);
     cr_assert_str_eq(out, "4. maj 2026");
+}
+
+/* ---- Comparing days and today ------------------------------------------ */
+
+Test(calendar, after_compares_whole_days_across_months_and_years)
+{
+    cr_assert_eq(cal_after(date_of("2026-01-01"), date_of("2025-12-31")), 1);
+    cr_assert_eq(cal_after(date_of("2025-12-31"), date_of("2026-01-01")), 0);
+    cr_assert_eq(cal_after(date_of("2024-03-01"), date_of("2024-02-29")), 1);
+    cr_assert_eq(cal_after(date_of("2026-11-25"), date_of("2026-11-25")), 0);
+}
+
+/*
+ * Denmark is one or two hours ahead of UTC, so today there is the UTC date of the clock
+ * or the day after it, never earlier. The UTC date is read with gmtime_r, not with the
+ * code under test.
+ */
+Test(calendar, today_is_the_utc_date_or_the_day_after)
+{
+    time_t before = time(NULL);
+    struct cal_date today = cal_today();
+    time_t after = time(NULL);
+    struct tm utc_before, utc_after;
+    gmtime_r(&before, &utc_before);
+    gmtime_r(&after, &utc_after);
+    struct cal_date first = {utc_before.tm_year + 1900, utc_before.tm_mon + 1, utc_before.tm_mday};
+    struct cal_date last = next_day((struct cal_date){utc_after.tm_year + 1900, utc_after.tm_mon + 1,
+                                                      utc_after.tm_mday});
+    cr_assert(cal_is_valid(today.year, today.month, today.day));
+    cr_assert(cal_to_days(today) >= cal_to_days(first));
+    cr_assert(cal_to_days(today) <= cal_to_days(last));
 }
