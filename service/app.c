@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "pool.h"
 #include "ratelimit.h"
+#include "settings.h"
 #include "routes.h"
 
 /* Splits a comma-separated list in place into out[], skipping empty items and spaces. */
@@ -38,6 +39,18 @@ int app_init(struct app *app)
     app->policy.leeway_s = app->cfg.jwt_leeway_s;
     if (app->policy.n_issuers == 0) {
         fprintf(stderr, "config: FREMDRIFT_JWT_ISSUERS names no issuer\n");
+        return -1;
+    }
+    char deadlines[256];
+    if (settings_deadlines_json(app->cfg.processing_deadlines, NULL, deadlines, sizeof(deadlines)) != 0) {
+        fprintf(stderr, "config: FREMDRIFT_PROCESSING_DEADLINES must be kind=days items (kinds application, "
+                        "intervention_request; NNN:kind=days for one municipality), separated by commas\n");
+        return -1;
+    }
+    if (settings_caseload_json(app->cfg.caseload_ranges, app->caseload_ranges_json,
+                               sizeof(app->caseload_ranges_json)) != 0) {
+        fprintf(stderr, "config: FREMDRIFT_CASELOAD_RANGES must give category=min-max for young, adult, "
+                        "ressourceforloeb and job_ready\n");
         return -1;
     }
     snprintf(app->origin_buf, sizeof(app->origin_buf), "%s", app->cfg.cors_origins);

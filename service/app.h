@@ -28,6 +28,7 @@ struct app {
     const char *origins[APP_MAX_ORIGINS];
     size_t n_origins;
     char origin_buf[sizeof(((struct config *)0)->cors_origins)];
+    char caseload_ranges_json[512];     /* FREMDRIFT_CASELOAD_RANGES as the SQL takes it */
     struct metrics *metrics;
     struct ratelimit *limits;
     atomic_int in_flight;

@@ -223,30 +223,3 @@ enum db_status appeal_list(struct db_conn *db, const struct appeal_filter *f, co
     return db_exec(db, &list, 4, values, res);
 }
 
-static const struct db_stmt stats = {
-    "appeal_stats", "SELECT appeal_statistics($1, $2::date, $3::date)::text"};
-
-enum db_status appeal_stats(struct db_conn *db, const char *municipality, const char *from, const char *to,
-                            PGresult **res)
-{
-    const char *values[] = {municipality, from, to};
-    return db_exec(db, &stats, 3, values, res);
-}
-
-/* Superseding sets status superseded in the same transaction as issuing the successor, so
- * status = 'issued' means no issued decision has replaced it yet (a draft may have). */
-static const struct db_stmt remitted = {
-    "appeal_remitted_worklist",
-    "SELECT d.seq, json_build_object('decision_id', d.id, 'case_id', d.case_id, "
-    "'citizen_id', d.citizen_id, 'kind', reference_brief(k), 'force_lost_on', d.force_lost_on, "
-    "'reason', d.force_lost_reason, 'since', d.force_lost_on, "
-    "'why', 'Ankestyrelsen hjemviste afgørelsen; der skal træffes en ny afgørelse')::text "
-    "FROM decisions d JOIN reference_items k ON k.id = d.kind_id "
-    "WHERE d.municipality = claim_municipality() AND d.force_lost_reason = 'remitted' "
-    "AND d.status = 'issued' AND d.seq > $1::bigint ORDER BY d.seq LIMIT $2::integer"};
-
-enum db_status appeal_remitted_worklist(struct db_conn *db, const struct page *p, PGresult **res)
-{
-    const char *values[] = {p->after, p->fetch};
-    return db_exec(db, &remitted, 2, values, res);
-}

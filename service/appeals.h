@@ -117,12 +117,4 @@ struct appeal_filter {
 enum db_status appeal_list(struct db_conn *db, const struct appeal_filter *f, const struct page *p,
                            PGresult **res);
 
-/* SQL appeal_statistics() as JSON text in *res row 0; the caller PQclear()s *res. */
-enum db_status appeal_stats(struct db_conn *db, const char *municipality, const char *from, const char *to,
-                            PGresult **res);
-
-/* Rows of (seq, worklist row) for the caller's municipality's decisions that lost force by
- * remittal and have no issued successor yet; the caller PQclear()s *res. */
-enum db_status appeal_remitted_worklist(struct db_conn *db, const struct page *p, PGresult **res);
-
 #endif

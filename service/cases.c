@@ -12,6 +12,12 @@ void case_row_clear(struct case_row *row)
     memset(row, 0, sizeof(*row));
 }
 
+struct resource case_resource(const struct case_row *row)
+{
+    struct resource v = {"case", "/v1/cases", row->id, row->citizen_id, row->municipality, row->version, row->doc};
+    return v;
+}
+
 #define CASE_SELECT                                                                          \
     "SELECT case_document(c)::text, c.id, c.citizen_id, c.municipality, c.status, c.version, " \
     "tg.code, c.target_group_id, c.target_group_since, b.code, c.benefit_id, c.benefit_start, "  \

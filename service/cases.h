@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "page.h"
+#include "resource.h"
 
 struct db_conn;
 
@@ -29,6 +30,9 @@ struct case_row {
 };
 
 void case_row_clear(struct case_row *row);
+
+/* The row as the shared read and change endings see it (members borrowed from row). */
+struct resource case_resource(const struct case_row *row);
 
 /* The new state of a case, for insert and update; references already resolved. */
 struct case_fields {

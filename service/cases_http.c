@@ -3,6 +3,7 @@
 
 #include "access_log.h"
 #include "calendar.h"
+#include "case_path.h"
 #include "cases.h"
 #include "handlers.h"
 #include "page.h"
@@ -14,22 +15,6 @@
 #include "validate.h"
 
 #define NOT_IN_FORCE "no such code is in force on that date (see /v1/reference)"
-
-static struct resource view(const struct case_row *row)
-{
-    struct resource v = {"case", "/v1/cases", row->id, row->citizen_id, row->municipality, row->version, row->doc};
-    return v;
-}
-
-/* The case the path names, locked when for_update. Returns 0 with row filled (caller
- * clears), or -1 with the reply set. */
-static int fetch_named(struct request *rq, struct reply *r, int for_update, struct case_row *row)
-{
-    const char *id = request_param(rq, "case_id");
-    int found = 0;
-    enum db_status st = text_is_uuid(id) ? case_fetch(rq->db, id, for_update, row, &found) : DB_OK;
-    return resource_found(r, st, found, "case");
-}
 
 static int staff_id(struct check *c, const char *key, const char **out)
 {
@@ -49,7 +34,7 @@ static void finish_write(struct request *rq, struct reply *r, const char *id, co
     struct case_row row;
     int found = 0;
     enum db_status st = case_fetch(rq->db, id, 0, &row, &found);
-    struct resource v = view(&row);
+    struct resource v = case_resource(&row);
     resource_finish_change(rq, r, st, found, &v, action, events, status);
     case_row_clear(&row);
 }
@@ -108,9 +93,9 @@ void api_cases_create(struct request *rq, struct reply *r)
 void api_cases_get(struct request *rq, struct reply *r)
 {
     struct case_row row;
-    if (fetch_named(rq, r, 0, &row) != 0)
+    if (case_path_fetch(rq, r, 0, &row) != 0)
         return;
-    struct resource v = view(&row);
+    struct resource v = case_resource(&row);
     resource_reply_read(rq, r, &v);
     case_row_clear(&row);
 }
@@ -119,7 +104,7 @@ void api_cases_get(struct request *rq, struct reply *r)
  * Returns 0 with row filled (caller clears), or -1 with the reply set. */
 static int lock_current(struct request *rq, struct reply *r, long version, struct case_row *row)
 {
-    if (fetch_named(rq, r, 1, row) != 0)
+    if (case_path_fetch(rq, r, 1, row) != 0)
         return -1;
     if (row->version != version)
         reply_problem(r, PROBLEM_PRECONDITION_FAILED,
@@ -260,7 +245,7 @@ void api_cases_list(struct request *rq, struct reply *r)
 void api_cases_assignments(struct request *rq, struct reply *r)
 {
     struct case_row row;
-    if (fetch_named(rq, r, 0, &row) != 0)
+    if (case_path_fetch(rq, r, 0, &row) != 0)
         return;
     PGresult *res = NULL;
     enum db_status st = access_log_write(rq, "read", "case", row.id, row.citizen_id, NULL);

@@ -105,7 +105,7 @@ static const struct db_stmt by_hash = {
 static const struct db_stmt self = {
     "citizen_self", "SELECT " CITIZEN_COLUMNS " FROM citizens c WHERE c.id = claim_citizen_id()"};
 static const struct db_stmt registration = {
-    "citizen_register", "SELECT citizen_id, created FROM register_citizen($1::bytea, $2::bytea, $3)"};
+    "citizen_register", "SELECT citizen_id, created FROM register_citizen($1::bytea, $2::bytea, $3, $4::date)"};
 
 static int hash_param(struct request *rq, const char cpr[11], char out[2 + 2 * CRYPTO_HASH_LEN + 1])
 {
@@ -129,9 +129,14 @@ enum db_status citizen_register(struct request *rq, const char cpr[11], const ch
         return DB_ERROR;
     bytea_param(sealed, sealed_len, sealed_param);
 
-    const char *values[] = {hash, sealed_param, name};
+    char birth[11];
+    int y, m, d;
+    if (cpr_birth_date(cpr, &y, &m, &d) != 0)
+        return DB_ERROR;
+    snprintf(birth, sizeof(birth), "%04d-%02d-%02d", y, m, d);
+    const char *values[] = {hash, sealed_param, name, birth};
     PGresult *res;
-    enum db_status st = db_exec(rq->db, &registration, 3, values, &res);
+    enum db_status st = db_exec(rq->db, &registration, 4, values, &res);
     if (st != DB_OK)
         return st;
     char id[40];

@@ -14,7 +14,7 @@ struct config_var {
     enum var_kind kind;
     long min, max;          /* VAR_INT bounds */
     const char *choices;    /* VAR_CHOICE: values separated by '|' */
-    int required;           /* no default: the service cannot start without it */
+    unsigned required;      /* the commands (CONFIG_*) that cannot run without it */
     size_t offset;
     size_t size;            /* VAR_STRING / VAR_CHOICE buffer size */
     const char *meaning;
@@ -37,10 +37,11 @@ static const struct config_var vars[] = {
      "HTTP worker threads; 0 = as many as FREMDRIFT_DB_POOL_SIZE"},
     {"FREMDRIFT_MAX_BODY_BYTES", "1048576", VAR_INT, 1024, 67108864, NULL, 0, LONG_VAR(max_body_bytes),
      "largest request body accepted; larger ones get 413"},
-    {"FREMDRIFT_DATABASE_URL", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(database_url),
+    {"FREMDRIFT_DATABASE_URL", NULL, VAR_STRING, 0, 0, NULL, CONFIG_SERVE, STR_VAR(database_url),
      "libpq connection string of the service's own role (owns nothing, subject to RLS)"},
-    {"FREMDRIFT_MIGRATION_DATABASE_URL", "", VAR_STRING, 0, 0, NULL, 0, STR_VAR(migration_database_url),
-     "connection string of the schema owner; when set, migrations run at start-up"},
+    {"FREMDRIFT_MIGRATION_DATABASE_URL", "", VAR_STRING, 0, 0, NULL, CONFIG_MIGRATE | CONFIG_PURGE,
+     STR_VAR(migration_database_url),
+     "connection string of the schema owner (migrate, purge); when set, serve migrates at start-up"},
     {"FREMDRIFT_MIGRATIONS_DIR", "sql", VAR_STRING, 0, 0, NULL, 0, STR_VAR(migrations_dir),
      "directory of the numbered SQL migrations"},
     {"FREMDRIFT_DB_POOL_SIZE", "8", VAR_INT, 1, 512, NULL, 0, INT_VAR(db_pool_size),
@@ -53,18 +54,31 @@ static const struct config_var vars[] = {
      "seconds to wait when (re)connecting to PostgreSQL"},
     {"FREMDRIFT_READ_COMMIT", "sync", VAR_CHOICE, 0, 0, "sync|async", 0, STR_VAR(read_commit),
      "commit of a read's access-log row: sync (durable) or async (no WAL flush wait)"},
-    {"FREMDRIFT_JWT_KEYS", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(jwt_keys_file),
+    {"FREMDRIFT_JWT_KEYS", NULL, VAR_STRING, 0, 0, NULL, CONFIG_SERVE, STR_VAR(jwt_keys_file),
      "JSON file listing the token verification public keys (kid, alg, issuer, file)"},
-    {"FREMDRIFT_JWT_ISSUERS", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(jwt_issuers),
+    {"FREMDRIFT_JWT_ISSUERS", NULL, VAR_STRING, 0, 0, NULL, CONFIG_SERVE, STR_VAR(jwt_issuers),
      "comma-separated issuers whose tokens are accepted"},
     {"FREMDRIFT_JWT_AUDIENCE", "fremdrift", VAR_STRING, 0, 0, NULL, 0, STR_VAR(jwt_audience),
      "the audience (aud) tokens must name"},
     {"FREMDRIFT_JWT_LEEWAY_S", "60", VAR_INT, 0, 60, NULL, 0, INT_VAR(jwt_leeway_s),
      "clock skew allowed on exp and nbf, seconds"},
-    {"FREMDRIFT_CPR_KEY_FILE", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(cpr_key_file),
+    {"FREMDRIFT_CPR_KEY_FILE", NULL, VAR_STRING, 0, 0, NULL, CONFIG_SERVE, STR_VAR(cpr_key_file),
      "file with the 32-byte AES-256-GCM key (64 hex) that encrypts CPR numbers"},
-    {"FREMDRIFT_CPR_HASH_KEY_FILE", NULL, VAR_STRING, 0, 0, NULL, 1, STR_VAR(cpr_hash_key_file),
+    {"FREMDRIFT_CPR_HASH_KEY_FILE", NULL, VAR_STRING, 0, 0, NULL, CONFIG_SERVE, STR_VAR(cpr_hash_key_file),
      "file with the 32-byte HMAC key (64 hex) for CPR look-ups"},
+    {"FREMDRIFT_ACCESS_LOG_RETENTION_DAYS", "1826", VAR_INT, 30, 36500, NULL, 0, INT_VAR(access_log_retention_days),
+     "days access-log rows are kept before fremdrift purge deletes them"},
+    {"FREMDRIFT_EVENT_RETENTION_DAYS", "90", VAR_INT, 1, 3650, NULL, 0, INT_VAR(event_retention_days),
+     "days integration events are kept before fremdrift purge deletes them"},
+    {"FREMDRIFT_IDEMPOTENCY_RETENTION_HOURS", "24", VAR_INT, 24, 8760, NULL, 0, INT_VAR(idempotency_retention_hours),
+     "hours an Idempotency-Key and its stored answer are kept (at least 24)"},
+    {"FREMDRIFT_LONG_WAIT_DAYS", "30", VAR_INT, 1, 3650, NULL, 0, INT_VAR(long_wait_days),
+     "days a requested intervention may wait before the long-waits worklist shows it"},
+    {"FREMDRIFT_PROCESSING_DEADLINES", "application=42,intervention_request=30", VAR_STRING, 0, 0, NULL, 0,
+     STR_VAR(processing_deadlines),
+     "published processing deadlines in days (kind=days; NNN:kind=days for one municipality)"},
+    {"FREMDRIFT_CASELOAD_RANGES", "young=35-50,adult=40-55,ressourceforloeb=30-40,job_ready=50-70", VAR_STRING, 0, 0,
+     NULL, 0, STR_VAR(caseload_ranges), "recommended open cases per caseworker, by category (category=min-max)"},
     {"FREMDRIFT_RATE_LIMIT_PER_MINUTE", "600", VAR_INT, 0, 1000000, NULL, 0, INT_VAR(rate_limit_per_minute),
      "requests per minute one token subject may make (429 beyond); 0 turns limiting off"},
     {"FREMDRIFT_RATE_LIMIT_BURST", "60", VAR_INT, 1, 1000000, NULL, 0, INT_VAR(rate_limit_burst),
@@ -120,7 +134,7 @@ static int set_var(struct config *cfg, const struct config_var *v, const char *v
     return 0;
 }
 
-int config_load(struct config *cfg, FILE *err)
+int config_load(struct config *cfg, enum config_command command, FILE *err)
 {
     int bad = 0;
     memset(cfg, 0, sizeof(*cfg));
@@ -128,11 +142,13 @@ int config_load(struct config *cfg, FILE *err)
         const struct config_var *v = &vars[i];
         const char *value = getenv(v->name);
         if (!value || !*value) {
-            if (v->required) {
+            if (v->required & command) {
                 fprintf(err, "config: %s is required (%s)\n", v->name, v->meaning);
                 bad = 1;
                 continue;
             }
+            if (!v->default_value)
+                continue;
             value = v->default_value;
         }
         if (set_var(cfg, v, value, err) != 0)
@@ -146,7 +162,7 @@ void config_describe(FILE *out)
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const struct config_var *v = &vars[i];
         fprintf(out, "%-34s %-12s %s\n", v->name,
-                v->required ? "(required)" : (*v->default_value ? v->default_value : "(empty)"),
+                !v->default_value ? "(required)" : (*v->default_value ? v->default_value : "(empty)"),
                 v->meaning);
     }
 }

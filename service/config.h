@@ -31,6 +31,14 @@ struct config {
     char cpr_key_file[512];
     char cpr_hash_key_file[512];
 
+    int access_log_retention_days;
+    int event_retention_days;
+    int idempotency_retention_hours;
+
+    int long_wait_days;
+    char processing_deadlines[1024];
+    char caseload_ranges[256];
+
     int rate_limit_per_minute;
     int rate_limit_burst;
 
@@ -38,9 +46,16 @@ struct config {
     int shutdown_grace_s;
 };
 
-/* Fills cfg from the environment. Returns 0, or -1 after writing one message per bad
- * variable to err. */
-int config_load(struct config *cfg, FILE *err);
+/* What the process is started to do: each command needs its own settings. */
+enum config_command {
+    CONFIG_SERVE = 1,
+    CONFIG_MIGRATE = 2,
+    CONFIG_PURGE = 4,
+};
+
+/* Fills cfg from the environment for command. Returns 0, or -1 after writing one message
+ * per bad or missing variable to err. */
+int config_load(struct config *cfg, enum config_command command, FILE *err);
 
 /* Prints every variable with its default and meaning (for `fremdrift config`). */
 void config_describe(FILE *out);

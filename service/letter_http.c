@@ -1,6 +1,7 @@
 /* GET /v1/decisions/{decision_id}/letter: the decision letter in Danish, as text/plain or
  * text/html by the Accept header. Only an issued (or since superseded) decision has a
  * letter; the letter is built from the stored document, so it says what was decided. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "access_log.h"
@@ -8,6 +9,7 @@
 #include "decisions.h"
 #include "handlers.h"
 #include "letter.h"
+#include "letter_of_decision.h"
 #include "reply.h"
 #include "request.h"
 
@@ -29,25 +31,17 @@ void api_decisions_letter(struct request *rq, struct reply *r)
         return;
     }
     /* The sender as the municipality was named on the day the citizen was notified. */
-    struct decision_sender sender;
-    int named = 0;
-    enum db_status st = decision_sender(rq->db, row.municipality,
-                                        json_string_value(json_object_get(row.doc, "notified_on")), &sender, &named);
+    char *text = NULL;
+    size_t len = 0;
+    enum db_status st = letter_of_decision(rq->db, row.municipality, row.doc, f, &text, &len);
     if (st == DB_OK)
         st = access_log_write(rq, "read", "decision", row.id, row.citizen_id, NULL);
+    decision_row_clear(&row);
     if (st != DB_OK) {
+        free(text);
         db_reply_error(r, st);
-        decision_row_clear(&row);
         return;
     }
-    struct letter_sender from = {
-        .name = named ? sender.name : NULL,
-        .office = named && *sender.office ? sender.office : NULL,
-        .address = named && *sender.address ? sender.address : NULL,
-    };
-    size_t len = 0;
-    char *text = letter_render(row.doc, &from, f, &len);
-    decision_row_clear(&row);
     if (!text) {
         reply_problem(r, PROBLEM_INTERNAL, "The letter could not be written.");
         return;

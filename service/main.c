@@ -1,14 +1,19 @@
 /* fremdrift: the fremdriftsgaranti case service.
- *   fremdrift [serve]   migrate (when owner credentials are configured) and serve
- *   fremdrift migrate   apply pending migrations and exit
- *   fremdrift config    list every environment variable with its default */
+ *   fremdrift [serve]                 migrate (when owner credentials are set) and serve
+ *   fremdrift migrate                 apply pending migrations and exit
+ *   fremdrift purge [--every SECONDS] delete what is past its retention, once or repeatedly
+ *   fremdrift config                  list every environment variable with its default */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "config.h"
 #include "log.h"
 #include "migrate.h"
+#include "purge.h"
 #include "server.h"
 
 static int serve(struct app *app)
@@ -26,6 +31,30 @@ static int serve(struct app *app)
     return rc == 0 ? 0 : 1;
 }
 
+static volatile sig_atomic_t stop_purging;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_purging = 1;
+}
+
+/* Once, or every `every` seconds until SIGTERM/SIGINT (for a scheduler that keeps one
+ * process running rather than starting one per run). */
+static int purge(const struct config *cfg, long every)
+{
+    if (every <= 0)
+        return purge_run(cfg) == 0 ? 0 : 1;
+    signal(SIGTERM, on_stop);
+    signal(SIGINT, on_stop);
+    while (!stop_purging) {
+        purge_run(cfg);
+        for (long waited = 0; waited < every && !stop_purging; waited++)
+            sleep(1);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *command = argc > 1 ? argv[1] : "serve";
@@ -33,21 +62,37 @@ int main(int argc, char **argv)
         config_describe(stdout);
         return 0;
     }
-    if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0) {
-        fprintf(stderr, "usage: fremdrift [serve|migrate|config]\n");
+    enum config_command which;
+    if (strcmp(command, "serve") == 0)
+        which = CONFIG_SERVE;
+    else if (strcmp(command, "migrate") == 0)
+        which = CONFIG_MIGRATE;
+    else if (strcmp(command, "purge") == 0)
+        which = CONFIG_PURGE;
+    else {
+        fprintf(stderr, "usage: fremdrift [serve|migrate|purge [--every SECONDS]|config]\n");
+        return 2;
+    }
+    long every = 0;
+    if (which == CONFIG_PURGE && argc == 4 && strcmp(argv[2], "--every") == 0) {
+        char *end;
+        every = strtol(argv[3], &end, 10);
+        if (*end || every < 60) {
+            fprintf(stderr, "purge: --every takes whole seconds, at least 60\n");
+            return 2;
+        }
+    } else if (argc > 2) {
+        fprintf(stderr, "usage: fremdrift [serve|migrate|purge [--every SECONDS]|config]\n");
         return 2;
     }
 
     static struct app app;
-    if (config_load(&app.cfg, stderr) != 0)
+    if (config_load(&app.cfg, which, stderr) != 0)
         return 1;
-    if (strcmp(command, "migrate") == 0) {
-        if (!*app.cfg.migration_database_url) {
-            fprintf(stderr, "config: FREMDRIFT_MIGRATION_DATABASE_URL is required to migrate\n");
-            return 1;
-        }
+    if (which == CONFIG_MIGRATE)
         return migrate_apply(app.cfg.migration_database_url, app.cfg.migrations_dir,
                              app.cfg.db_connect_timeout_s) == 0 ? 0 : 1;
-    }
+    if (which == CONFIG_PURGE)
+        return purge(&app.cfg, every);
     return serve(&app);
 }

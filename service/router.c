@@ -14,6 +14,7 @@
 #include "body.h"
 #include "crypto.h"
 #include "db.h"
+#include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
@@ -251,7 +252,9 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
-/* One transaction per request, run again on a serialization failure or deadlock. */
+/* One transaction per request, run again on a serialization failure or deadlock. A POST
+ * with an Idempotency-Key claims the key first and stores its answer inside the same
+ * transaction as the work. */
 static void run(struct request *rq, struct reply *r)
 {
     if (rq->route->db == ROUTE_NO_DB) {
@@ -264,6 +267,12 @@ static void run(struct request *rq, struct reply *r)
         db_reply_error(r, why);
         return;
     }
+    struct idempotency idem;
+    if (idempotency_begin(rq, c, &idem, r) != 0) {
+        pool_release(rq->app->pool, c);
+        return;
+    }
+    int committed = 0;
     for (int attempt = 1;; attempt++) {
         reply_reset(r);
         enum db_status st = begin(rq, c);
@@ -273,9 +282,17 @@ static void run(struct request *rq, struct reply *r)
             rq->db = NULL;
             if (r->status == 0)
                 reply_problem(r, PROBLEM_INTERNAL, NULL);
+            if (r->status < 400 && !r->retry && idem.active) {
+                st = idempotency_store(c, &idem, r);
+                if (st != DB_OK) {
+                    reply_reset(r);
+                    db_reply_error(r, st);
+                }
+            }
             if (r->status < 400 && !r->retry) {
                 st = db_command(c, "COMMIT");
-                if (st != DB_OK) {
+                committed = st == DB_OK;
+                if (!committed) {
                     reply_reset(r);
                     db_reply_error(r, st);
                 }
@@ -289,6 +306,8 @@ static void run(struct request *rq, struct reply *r)
             break;
         backoff(attempt);
     }
+    if (idem.active && !committed)
+        idempotency_release(c, &idem);
     pool_release(rq->app->pool, c);
 }
 

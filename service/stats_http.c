@@ -1,21 +1,25 @@
-/* GET /v1/stats/appeals: a municipality's decisions and appeals over a period, as SQL
- * appeal_statistics() computes them. Aggregates only, so no access-log row; which
- * municipality the caller may ask about is the SQL function's check. */
+/* GET /v1/stats/…: a municipality's figures over a period, each computed by one SQL
+ * function (appeal_statistics, progress_statistics, waiting_statistics) that checks which
+ * municipality the caller may ask about and withholds groups too small to be anonymous.
+ * Aggregates only, so no access-log row. */
 #include <string.h>
 
-#include "appeals.h"
 #include "calendar.h"
+#include "db.h"
 #include "handlers.h"
 #include "reply.h"
 #include "request.h"
 
+static const struct db_stmt appeals = {"stats_appeals", "SELECT appeal_statistics($1, $2::date, $3::date)::text"};
+static const struct db_stmt progress = {"stats_progress", "SELECT progress_statistics($1, $2::date, $3::date)::text"};
+static const struct db_stmt waiting = {"stats_waiting", "SELECT waiting_statistics($1, $2::date, $3::date)::text"};
+
 static int is_municipality_code(const char *s)
 {
-    return strlen(s) == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
-           s[2] <= '9';
+    return strlen(s) == 3 && strspn(s, "0123456789") == 3;
 }
 
-void api_stats_appeals(struct request *rq, struct reply *r)
+static void statistics(struct request *rq, struct reply *r, const struct db_stmt *stmt)
 {
     const char *municipality = request_query(rq, "municipality");
     const char *from = request_query(rq, "from");
@@ -34,14 +38,16 @@ void api_stats_appeals(struct request *rq, struct reply *r)
         reply_problem(r, PROBLEM_BAD_REQUEST, "from must not be after to.");
         return;
     }
+    const char *values[] = {municipality, from, to};
     PGresult *res = NULL;
-    enum db_status st = appeal_stats(rq->db, municipality, from, to, &res);
+    enum db_status st = db_exec_row(rq->db, stmt, 3, values, &res);
     if (st == DB_NOT_VISIBLE) {
         reply_problem(r, PROBLEM_NOT_FOUND, "No statistics for that municipality are visible to you.");
         return;
     }
-    if (st != DB_OK) {
-        db_reply_error(r, st);
+    if (st != DB_OK || !res) {
+        PQclear(res);
+        db_reply_error(r, st == DB_OK ? DB_ERROR : st);
         return;
     }
     const char *text = db_value(res, 0, 0);
@@ -52,4 +58,19 @@ void api_stats_appeals(struct request *rq, struct reply *r)
         return;
     }
     reply_json(r, 200, doc);
+}
+
+void api_stats_appeals(struct request *rq, struct reply *r)
+{
+    statistics(rq, r, &appeals);
+}
+
+void api_stats_progress(struct request *rq, struct reply *r)
+{
+    statistics(rq, r, &progress);
+}
+
+void api_stats_waiting_times(struct request *rq, struct reply *r)
+{
+    statistics(rq, r, &waiting);
 }

@@ -320,13 +320,14 @@ Test(appeal_stats, remitted_worklist_lists_exactly_the_remitted_decisions_until_
                      json_array_size(items));
         cr_assert(json_is_null(json_object_get(doc, "next_cursor")));
         json_t *row = json_array_get(items, 0);
-        fx_assert_member(row, "decision_id", remitted);
+        fx_assert_member(row, "resource_id", remitted);
         fx_assert_member(row, "case_id", s.case_id);
         fx_assert_member(row, "citizen_id", s.citizen);
-        fx_assert_member(json_object_get(row, "kind"), "code", "overall");
-        fx_assert_member(row, "force_lost_on", "2026-04-15");
+        fx_assert_member(row, "resource_type", "decision");
+    fx_assert_member(json_object_get(json_object_get(row, "details"), "kind"), "code", "overall");
+        fx_assert_member(json_object_get(row, "details"), "force_lost_on", "2026-04-15");
         fx_assert_member(row, "since", "2026-04-15");
-        fx_assert_member(row, "reason", "remitted");
+        fx_assert_member(json_object_get(row, "details"), "reason", "remitted");
         fx_assert_member(row, "why", WHY_REMITTED);
         json_decref(doc);
     }

@@ -450,10 +450,11 @@ Test(appeals, full_path_remitted_decision_loses_force_until_a_new_one_is_issued,
     cr_assert_not_null(row, "the remitted decision is not on the worklist");
     fx_assert_member(row, "case_id", w.case_id);
     fx_assert_member(row, "citizen_id", w.citizen);
-    fx_assert_member(json_object_get(row, "kind"), "code", "overall");
-    fx_assert_member(row, "force_lost_on", "2026-08-03");
+    fx_assert_member(row, "resource_type", "decision");
+    fx_assert_member(json_object_get(json_object_get(row, "details"), "kind"), "code", "overall");
+    fx_assert_member(json_object_get(row, "details"), "force_lost_on", "2026-08-03");
     fx_assert_member(row, "since", "2026-08-03");
-    fx_assert_member(row, "reason", "remitted");
+    fx_assert_member(json_object_get(row, "details"), "reason", "remitted");
     fx_assert_member(row, "why", WHY_REMITTED);
     json_decref(row);
     row = fx_worklist_row(&cw751, decision);

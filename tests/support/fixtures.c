@@ -1,6 +1,7 @@
 /*
  * Integration-test helpers (see fixtures.h): environment, token minting for valid and
- * hostile tokens, unique CPR numbers and subjects, and API calls with their assertions.
+ * hostile tokens, unique CPR numbers and subjects, API calls with their assertions, and a
+ * few updates as the schema owner for past dates that no API call can make.
  * Every helper fails the calling test through criterion instead of returning an error.
  */
 #include "fixtures.h"
@@ -8,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
 #include <jwt.h>
+#include <libpq-fe.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -914,7 +916,7 @@ json_t *fx_worklist_row(const struct fx_actor *a, const char *decision_id)
         cr_assert(json_is_array(items), "the worklist has no items[]");
         size_t i;
         json_array_foreach(items, i, row) {
-            const char *id = json_string_value(json_object_get(row, "decision_id"));
+            const char *id = json_string_value(json_object_get(row, "resource_id"));
             if (id && strcmp(id, decision_id) == 0) {
                 cr_assert_null(found, "decision %s is listed twice", decision_id);
                 found = json_incref(row);
@@ -931,4 +933,368 @@ json_t *fx_worklist_row(const struct fx_actor *a, const char *decision_id)
     }
     cr_assert_fail("the worklist does not end after 200 pages");
     return NULL;
+}
+
+/* ---- interventions, reviews, the plan, flags (issue 4) ---- */
+
+void fx_date_add_months(const char *date, int months, char out[11])
+{
+    int y, m, d;
+    cr_assert(sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3, "not a date: %s", date);
+    int index = y * 12 + (m - 1) + months;
+    y = index / 12;
+    m = index % 12 + 1;
+    if (d > days_in_month(y, m))
+        d = days_in_month(y, m);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+/* The 2027 reform (LOV nr. 1750 af 29/12/2025) replaces the target groups and the
+ * provisions from 1 January 2027: the reference data says so, and so must the tests. */
+#define FX_REFORM_DATE "2027-01-01"
+
+const char *fx_target_group_on(const char *date)
+{
+    return strcmp(date, FX_REFORM_DATE) < 0 ? "jobparat" : "jobhjaelpsgruppe";
+}
+
+const char *fx_provision_on(const char *date)
+{
+    return strcmp(date, FX_REFORM_DATE) < 0 ? "lab_kap_10_12" : "lov_1750_2025";
+}
+
+void fx_create_case_dated(const struct fx_actor *staff, const char *citizen_id, const char *target_group_since,
+                          const char *benefit, const char *benefit_start, char id[FX_UUID_LEN])
+{
+    struct http_response r;
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "citizen_id", citizen_id, "target_group",
+                             fx_target_group_on(target_group_since), "target_group_since", target_group_since,
+                             "benefit", benefit, "benefit_start", benefit_start);
+    cr_assert_not_null(body);
+    if (strcmp(staff->role, "caseworker") != 0)
+        json_object_set_new(body, "caseworker", json_string(staff->sub));
+    fx_call("POST", "/v1/cases", staff, body, NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
+json_t *fx_get_case(const struct fx_actor *a, const char *case_id)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/cases/%s", case_id);
+    struct http_response r;
+    fx_call("GET", path, a, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+void fx_create_intervention(const struct fx_actor *staff, const char *case_id, const char *type,
+                            const char *requested_on, double hours_per_week, char id[FX_UUID_LEN])
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/cases/%s/interventions", case_id);
+    json_t *body = json_pack("{s:s, s:s}", "type", type, "requested_on", requested_on);
+    cr_assert_not_null(body);
+    if (hours_per_week > 0)
+        json_object_set_new(body, "hours_per_week", json_real(hours_per_week));
+    struct http_response r;
+    fx_call("POST", path, staff, body, NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
+json_t *fx_get_intervention(const struct fx_actor *a, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/interventions/%s", id);
+    return get_versioned(a, path);
+}
+
+int fx_intervention_step(const struct fx_actor *a, const char *id, const char *action, json_t *body,
+                         struct http_response *out)
+{
+    json_t *current = fx_get_intervention(a, id);
+    char if_match[24], path[160];
+    fx_if_match(current, if_match);
+    json_decref(current);
+    snprintf(path, sizeof(path), "/v1/interventions/%s/%s", id, action);
+    const struct http_header h[] = {{"If-Match", if_match}};
+    return fx_call("POST", path, a, body, h, 1, out);
+}
+
+json_t *fx_start_intervention(const struct fx_actor *staff, const char *id, const char *started_on)
+{
+    struct http_response r;
+    fx_intervention_step(staff, id, "start", json_pack("{s:s}", "started_on", started_on), &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+void fx_schedule_review(const struct fx_actor *staff, const char *case_id, const char *meeting_on,
+                        char id[FX_UUID_LEN])
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/cases/%s/reviews", case_id);
+    struct http_response r;
+    fx_call("POST", path, staff, json_pack("{s:s}", "meeting_on", meeting_on), NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    json_t *doc = fx_body(&r);
+    copy_member(doc, "id", id, FX_UUID_LEN);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
+json_t *fx_get_review(const struct fx_actor *a, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/reviews/%s", id);
+    return get_versioned(a, path);
+}
+
+int fx_review_write(const struct fx_actor *a, const char *method, const char *id, const char *suffix, json_t *body,
+                    struct http_response *out)
+{
+    json_t *current = fx_get_review(a, id);
+    char if_match[24], path[160];
+    fx_if_match(current, if_match);
+    json_decref(current);
+    snprintf(path, sizeof(path), "/v1/reviews/%s%s", id, suffix ? suffix : "");
+    const struct http_header h[] = {{"If-Match", if_match}};
+    return fx_call(method, path, a, body, h, 1, out);
+}
+
+json_t *fx_review_ok(const struct fx_actor *a, const char *method, const char *id, const char *suffix,
+                     json_t *body)
+{
+    struct http_response r;
+    fx_review_write(a, method, id, suffix, body, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+const char *fx_section_pointer(enum fx_section s)
+{
+    static const char *const pointers[FX_SEC_COUNT] = {
+        [FX_SEC_CURRENT_SITUATION] = "/sections/status/current_situation",
+        [FX_SEC_OWN_ASSESSMENT] = "/sections/own_assessment",
+        [FX_SEC_WORK_CAPACITY] = "/sections/work_capacity",
+        [FX_SEC_OVERALL_DECISION] = "/sections/overall_decision",
+        [FX_SEC_FOLLOW_UP_PLAN] = "/sections/follow_up_plan",
+        [FX_SEC_WHO5] = "/sections/indicators/who5",
+        [FX_SEC_RATINGS_CASEWORKER] = "/sections/indicators/ratings/caseworker",
+        [FX_SEC_RATINGS_CITIZEN] = "/sections/indicators/ratings/citizen",
+    };
+    cr_assert((int)s >= 0 && s < FX_SEC_COUNT);
+    return pointers[s];
+}
+
+json_t *fx_work_capacity_body(const char *meeting_on)
+{
+    /* While the rules have ressourceforløb (until the reform), the assessment of it is a
+     * required part of the section. */
+    json_t *assessed = strcmp(meeting_on, FX_REFORM_DATE) < 0 ? json_true() : json_null();
+    json_t *body = json_pack(
+        "{s:s, s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:s, s:o}", "current_capacity", FX_CAPACITY, "deterioration_risk",
+        "medium", "deterioration_note", "Risiko for forværring ved for høje krav.", "interdisciplinary_need", 1,
+        "interdisciplinary_note", "Behov for samarbejde med psykiatrien.", "target_group_right", 1, "benefit_right", 1,
+        "placement_note", FX_PLACEMENT_NOTE, "compensation_options", "Skånehensyn og fleksible mødetider.",
+        "ressourceforloeb_assessed", assessed);
+    cr_assert_not_null(body);
+    return body;
+}
+
+json_t *fx_overall_interventions_body(const char *meeting_on, const char *planned_start)
+{
+    json_t *body = json_pack("{s:s, s:[{s:s, s:s, s:s}], s:[s]}", "outcome", "interventions", "interventions", "type",
+                             FX_PLANNED_TYPE, "planned_start", planned_start, "note", "Praktik i detailhandlen.",
+                             "legal_basis", fx_provision_on(meeting_on));
+    cr_assert_not_null(body);
+    return body;
+}
+
+json_t *fx_follow_up_body(const char *meeting_on)
+{
+    char first[11], second[11];
+    fx_date_add(meeting_on, 30, first);
+    fx_date_add(meeting_on, 90, second);
+    json_t *body = json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}", "follow_ups", "on", first, "purpose", FX_FOLLOW_UP_1,
+                             "on", second, "purpose", FX_FOLLOW_UP_2);
+    cr_assert_not_null(body);
+    return body;
+}
+
+json_t *fx_put_who5(const struct fx_actor *a, const char *id, const int items[5])
+{
+    json_t *body = json_pack("{s:[i, i, i, i, i]}", "items", items[0], items[1], items[2], items[3], items[4]);
+    cr_assert_not_null(body);
+    return fx_review_ok(a, "PUT", id, "/who5", body);
+}
+
+json_t *fx_put_ratings(const struct fx_actor *a, const char *id, const int r[3])
+{
+    json_t *body = json_pack("{s:i, s:i, s:i}", "life_mastery", r[0], "health", r[1], "labour_market_distance", r[2]);
+    cr_assert_not_null(body);
+    if (strcmp(a->role, "citizen") != 0)
+        json_object_set_new(body, "by", json_string("caseworker"));
+    return fx_review_ok(a, "PUT", id, "/ratings", body);
+}
+
+void fx_fill_review(const struct fx_actor *staff, const struct fx_actor *citizen, const char *id,
+                    const char *meeting_on, const char *planned_start, unsigned mask)
+{
+    const struct fx_actor *own = citizen ? citizen : staff;
+    static const int who5[5] = FX_WHO5_ITEMS;
+    static const int by_caseworker[3] = FX_RATINGS_CASEWORKER;
+    static const int by_citizen[3] = FX_RATINGS_CITIZEN;
+    if (mask & FX_SEC_BIT(FX_SEC_OWN_ASSESSMENT))
+        json_decref(fx_review_ok(own, "PUT", id, "/own-assessment",
+                                 json_pack("{s:s, s:s}", "wishes", FX_WISHES, "barriers", FX_BARRIERS)));
+    if (mask & FX_SEC_BIT(FX_SEC_WHO5))
+        json_decref(fx_put_who5(own, id, who5));
+    /* Staff cannot rate as the citizen: without the citizen's token this section stays
+     * for the citizen to write. */
+    if ((mask & FX_SEC_BIT(FX_SEC_RATINGS_CITIZEN)) && citizen)
+        json_decref(fx_put_ratings(citizen, id, by_citizen));
+
+    json_t *patch = json_pack("{s:s, s:b}", "recommendation", FX_RECOMMENDATION, "citizen_present", 1);
+    cr_assert_not_null(patch);
+    if (mask & FX_SEC_BIT(FX_SEC_CURRENT_SITUATION))
+        json_object_set_new(patch, "current_situation", json_string(FX_SITUATION));
+    if (mask & FX_SEC_BIT(FX_SEC_WORK_CAPACITY))
+        json_object_set_new(patch, "work_capacity", fx_work_capacity_body(meeting_on));
+    if (mask & FX_SEC_BIT(FX_SEC_OVERALL_DECISION))
+        json_object_set_new(patch, "overall_decision", fx_overall_interventions_body(meeting_on, planned_start));
+    if (mask & FX_SEC_BIT(FX_SEC_FOLLOW_UP_PLAN))
+        json_object_set_new(patch, "follow_up_plan", fx_follow_up_body(meeting_on));
+    json_decref(fx_review_ok(staff, "PATCH", id, NULL, patch));
+    if (mask & FX_SEC_BIT(FX_SEC_RATINGS_CASEWORKER))
+        json_decref(fx_put_ratings(staff, id, by_caseworker));
+}
+
+json_t *fx_complete_review(const struct fx_actor *staff, const char *id)
+{
+    return fx_review_ok(staff, "POST", id, "/complete", json_object());
+}
+
+json_t *fx_completed_review(const struct fx_actor *staff, const struct fx_actor *citizen, const char *case_id,
+                            char id[FX_UUID_LEN])
+{
+    char today[11], planned[11];
+    fx_today(today);
+    fx_date_add(today, 14, planned);
+    fx_schedule_review(staff, case_id, today, id);
+    fx_fill_review(staff, citizen, id, today, planned, FX_SEC_ALL);
+    return fx_complete_review(staff, id);
+}
+
+json_t *fx_find_flag(json_t *flags, const char *code, int allow_many)
+{
+    cr_assert(json_is_array(flags), "flags is not an array");
+    json_t *found = NULL, *f;
+    size_t i;
+    json_array_foreach(flags, i, f) {
+        const char *c = json_string_value(json_object_get(f, "code"));
+        if (c && strcmp(c, code) == 0) {
+            cr_assert(allow_many || !found, "flag %s appears twice", code);
+            found = f;
+        }
+    }
+    return found;
+}
+
+json_t *fx_flag_rows(const struct fx_actor *a, const char *code, const char *caseworker)
+{
+    json_t *rows = json_array();
+    char cursor[64] = "";
+    for (int page = 0; page < 100; page++) {
+        char path[320];
+        snprintf(path, sizeof(path), "/v1/flags?code=%s&caseworker=%s&limit=100%s%s", code, caseworker,
+                 *cursor ? "&cursor=" : "", cursor);
+        struct http_response r;
+        fx_call("GET", path, a, NULL, NULL, 0, &r);
+        fx_assert_status(&r, 200);
+        json_t *doc = fx_body(&r);
+        http_response_free(&r);
+        json_t *items = json_object_get(doc, "items");
+        cr_assert(json_is_array(items), "GET /v1/flags has no items[]");
+        json_array_extend(rows, items);
+        const char *next = json_string_value(json_object_get(doc, "next_cursor"));
+        if (!next) {
+            json_decref(doc);
+            return rows;
+        }
+        cr_assert(strlen(next) < sizeof(cursor));
+        snprintf(cursor, sizeof(cursor), "%s", next);
+        json_decref(doc);
+    }
+    cr_assert_fail("GET /v1/flags does not end after 100 pages");
+    return rows;
+}
+
+/* ---- past dates the API cannot make: written as the schema owner ---- */
+
+static PGconn *owner_connect(void)
+{
+    /* libpq reads the password from PGPASSFILE, which test.sh exports. */
+    PGconn *c = PQconnectdb(fx_env("FREMDRIFT_MIGRATION_DATABASE_URL"));
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "cannot connect as the schema owner: %s", PQerrorMessage(c));
+    return c;
+}
+
+/* Runs sql on c; fails unless it succeeds and, when rows >= 0, changes exactly rows rows. */
+static void owner_run(PGconn *c, const char *sql, int n, const char *const *params, int rows)
+{
+    PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+    if (rows >= 0)
+        cr_assert_eq(atoi(PQcmdTuples(res)), rows, "%s changed %s rows, want %d", sql, PQcmdTuples(res), rows);
+    PQclear(res);
+}
+
+void fx_owner_update_one(const char *sql, int n, const char *const *params)
+{
+    PGconn *c = owner_connect();
+    owner_run(c, sql, n, params, 1);
+    PQfinish(c);
+}
+
+void fx_backdate_intervention(const char *id, const char *requested_on, const char *started_on)
+{
+    /* interventions has no guard trigger; waiting_days is generated and follows. */
+    const char *params[] = {id, requested_on, started_on};
+    fx_owner_update_one("UPDATE interventions SET requested_on = $2::date, started_on = $3::date "
+                        "WHERE id = $1::uuid AND status = 'started'",
+                        3, params);
+}
+
+void fx_backdate_review(const char *id, const char *completed_on)
+{
+    /* The guard trigger refuses every change to a completed review, the owner's too. It is
+     * disabled only inside this transaction: ALTER TABLE holds a lock that keeps every other
+     * writer of reviews waiting until COMMIT, by which time the trigger is enabled again,
+     * so no other test ever writes a review without the guard. */
+    PGconn *c = owner_connect();
+    const char *params[] = {id, completed_on};
+    owner_run(c, "BEGIN", 0, NULL, -1);
+    owner_run(c, "ALTER TABLE reviews DISABLE TRIGGER reviews_guard", 0, NULL, -1);
+    owner_run(c,
+              "UPDATE reviews SET meeting_on = $2::date, completed_on = $2::date, "
+              "completed_at = ($2::date + time '12:00') AT TIME ZONE 'Europe/Copenhagen' "
+              "WHERE id = $1::uuid AND status = 'completed'",
+              2, params, 1);
+    owner_run(c, "ALTER TABLE reviews ENABLE TRIGGER reviews_guard", 0, NULL, -1);
+    owner_run(c, "COMMIT", 0, NULL, -1);
+    PQfinish(c);
 }

@@ -273,4 +273,154 @@ void fx_assert_logged(json_t *rows, const char *request_id, const char *action, 
  * fails the test. */
 json_t *fx_worklist_row(const struct fx_actor *a, const char *decision_id);
 
+/* ---- interventions, reviews, the plan, flags (issue 4) ---- */
+
+/* date plus months (may be negative) as PostgreSQL's `date + interval 'N months'` counts:
+ * the day is clamped to the last day of the month it lands in (2024-02-29 + 12 months is
+ * 2025-02-28). */
+void fx_date_add_months(const char *date, int months, char out[11]);
+
+/* A target group in force on date (jobparat until the 2027 reform, then jobhjaelpsgruppe),
+ * and a legal provision in force on date that an overall decision on employment
+ * interventions may cite (lab_kap_10_12, then lov_1750_2025). Static strings. */
+const char *fx_target_group_on(const char *date);
+const char *fx_provision_on(const char *date);
+
+/* POST /v1/cases for citizen_id with target group fx_target_group_on(target_group_since)
+ * since target_group_since, and benefit (a code) from benefit_start; the creator is the
+ * caseworker. Asserts 201 and writes the id. */
+void fx_create_case_dated(const struct fx_actor *staff, const char *citizen_id, const char *target_group_since,
+                          const char *benefit, const char *benefit_start, char id[FX_UUID_LEN]);
+
+/* GET /v1/cases/{id} as a; asserts 200. The caller json_decref's it. */
+json_t *fx_get_case(const struct fx_actor *a, const char *case_id);
+
+/* POST /v1/cases/{case_id}/interventions {type, requested_on, hours_per_week if > 0} as
+ * staff; asserts 201 and writes the id. */
+void fx_create_intervention(const struct fx_actor *staff, const char *case_id, const char *type,
+                            const char *requested_on, double hours_per_week, char id[FX_UUID_LEN]);
+
+/* GET /v1/interventions/{id} as a; asserts 200 and an ETag equal to the version. The
+ * caller json_decref's it. */
+json_t *fx_get_intervention(const struct fx_actor *a, const char *id);
+
+/* POST /v1/interventions/{id}/<action> as a with If-Match set to the version a reads
+ * first; body is consumed. The caller frees out. Returns out->status. */
+int fx_intervention_step(const struct fx_actor *a, const char *id, const char *action, json_t *body,
+                         struct http_response *out);
+
+/* Starts the intervention on started_on; asserts 200 and returns the document (the caller
+ * json_decref's it). */
+json_t *fx_start_intervention(const struct fx_actor *staff, const char *id, const char *started_on);
+
+/* POST /v1/cases/{case_id}/reviews {meeting_on} as staff; asserts 201 and writes the id. */
+void fx_schedule_review(const struct fx_actor *staff, const char *case_id, const char *meeting_on,
+                        char id[FX_UUID_LEN]);
+
+/* GET /v1/reviews/{id} as a; asserts 200 and an ETag equal to the version. The caller
+ * json_decref's it. */
+json_t *fx_get_review(const struct fx_actor *a, const char *id);
+
+/* method /v1/reviews/{id}<suffix> (suffix NULL: the review itself, e.g. PATCH) as a, with
+ * If-Match set to the version a reads first; body is consumed. The caller frees out.
+ * Returns out->status. */
+int fx_review_write(const struct fx_actor *a, const char *method, const char *id, const char *suffix, json_t *body,
+                    struct http_response *out);
+
+/* fx_review_write asserting 200; returns the review document (the caller json_decref's). */
+json_t *fx_review_ok(const struct fx_actor *a, const char *method, const char *id, const char *suffix,
+                     json_t *body);
+
+/* What fx_fill_review writes, so that tests can compare. */
+#define FX_SITUATION "Borgeren er i praktik tre dage om ugen og har fået bedre struktur i hverdagen."
+#define FX_WISHES "Jeg vil gerne arbejde i en butik."
+#define FX_BARRIERS "Jeg har svært ved at møde tidligt på grund af min medicin."
+#define FX_CAPACITY "Kan arbejde 15 timer om ugen med skånehensyn."
+#define FX_PLACEMENT_NOTE "Målgruppe og ydelse passer til borgerens situation."
+#define FX_RECOMMENDATION "Sagsbehandleren anbefaler at fortsætte med virksomhedspraktik."
+#define FX_FOLLOW_UP_1 "Opfølgning på praktikken"
+#define FX_FOLLOW_UP_2 "Status på helbred og trivsel"
+#define FX_PLANNED_TYPE "virksomhedspraktik"
+/* WHO-5 items 3+4+2+5+1 = 15, score 60. */
+#define FX_WHO5_ITEMS {3, 4, 2, 5, 1}
+#define FX_WHO5_SCORE 60
+/* Ratings: life_mastery, health, labour_market_distance. */
+#define FX_RATINGS_CASEWORKER {3, 2, 4}
+#define FX_RATINGS_CITIZEN {2, 3, 5}
+
+/* The sections a review must have before it can be completed, each by the JSON Pointer
+ * the 422 of POST /complete names when it is missing. */
+enum fx_section {
+    FX_SEC_CURRENT_SITUATION,       /* /sections/status/current_situation */
+    FX_SEC_OWN_ASSESSMENT,          /* /sections/own_assessment */
+    FX_SEC_WORK_CAPACITY,           /* /sections/work_capacity */
+    FX_SEC_OVERALL_DECISION,        /* /sections/overall_decision */
+    FX_SEC_FOLLOW_UP_PLAN,          /* /sections/follow_up_plan */
+    FX_SEC_WHO5,                    /* /sections/indicators/who5 */
+    FX_SEC_RATINGS_CASEWORKER,      /* /sections/indicators/ratings/caseworker */
+    FX_SEC_RATINGS_CITIZEN,         /* /sections/indicators/ratings/citizen */
+    FX_SEC_COUNT
+};
+#define FX_SEC_BIT(s) (1u << (s))
+#define FX_SEC_ALL ((1u << FX_SEC_COUNT) - 1u)
+
+/* The JSON Pointer of a section (static string). */
+const char *fx_section_pointer(enum fx_section s);
+
+/* Section bodies as PATCH /v1/reviews/{id} takes them; the caller owns each result.
+ * work_capacity: FX_CAPACITY, medium risk, target group and benefit right, and
+ * ressourceforloeb_assessed true when meeting_on is before 2027-01-01 (null after).
+ * overall_decision: interventions, one FX_PLANNED_TYPE starting planned_start, citing
+ * fx_provision_on(meeting_on). follow_up_plan: FX_FOLLOW_UP_1 on meeting_on + 30 days and
+ * FX_FOLLOW_UP_2 on meeting_on + 90 days. */
+json_t *fx_work_capacity_body(const char *meeting_on);
+json_t *fx_overall_interventions_body(const char *meeting_on, const char *planned_start);
+json_t *fx_follow_up_body(const char *meeting_on);
+
+/* PUT /v1/reviews/{id}/who5 {items} as a; asserts 200 and returns the review. */
+json_t *fx_put_who5(const struct fx_actor *a, const char *id, const int items[5]);
+
+/* PUT /v1/reviews/{id}/ratings as a: staff send {by: "caseworker", ...}, a citizen only the
+ * three ratings (life_mastery, health, labour_market_distance in r). Asserts 200 and
+ * returns the review. */
+json_t *fx_put_ratings(const struct fx_actor *a, const char *id, const int r[3]);
+
+/* Writes the sections in mask (FX_SEC_BIT of each) with the FX_* contents above, the
+ * review's meeting on meeting_on and its planned intervention on planned_start: the own
+ * assessment, WHO-5 and the citizen's ratings with citizen's token (citizen NULL: staff
+ * on the citizen's behalf), the rest as staff. recommendation and citizen_present (true)
+ * are always written. */
+void fx_fill_review(const struct fx_actor *staff, const struct fx_actor *citizen, const char *id,
+                    const char *meeting_on, const char *planned_start, unsigned mask);
+
+/* POST /v1/reviews/{id}/complete as staff with the current If-Match; asserts 200 and
+ * returns the completed review (the caller json_decref's). */
+json_t *fx_complete_review(const struct fx_actor *staff, const char *id);
+
+/* A review scheduled on today, every section filled (citizen as fx_fill_review takes
+ * it) and completed; writes its id and returns the completed review. */
+json_t *fx_completed_review(const struct fx_actor *staff, const struct fx_actor *citizen, const char *case_id,
+                            char id[FX_UUID_LEN]);
+
+/* The flag with code in a flags array (a borrowed reference), or NULL. Two flags of one
+ * code fail the test unless allow_many. */
+json_t *fx_find_flag(json_t *flags, const char *code, int allow_many);
+
+/* GET /v1/flags?code=code&caseworker=caseworker as a, every page walked; returns the rows
+ * (a new array the caller json_decref's). */
+json_t *fx_flag_rows(const struct fx_actor *a, const char *code, const char *caseworker);
+
+/* ---- past dates the API cannot make: written as the schema owner ---- */
+
+/* Runs one statement with params as the schema owner (FREMDRIFT_MIGRATION_DATABASE_URL;
+ * the owner bypasses row-level security) and fails unless it changes exactly one row. Only
+ * for dates in the past that no API call can produce. */
+void fx_owner_update_one(const char *sql, int n, const char *const *params);
+
+/* An intervention as if requested on requested_on and started on started_on. */
+void fx_backdate_intervention(const char *id, const char *requested_on, const char *started_on);
+
+/* A completed review as if its meeting was held and it was completed on completed_on. */
+void fx_backdate_review(const char *id, const char *completed_on);
+
 #endif

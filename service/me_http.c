@@ -1,0 +1,120 @@
+/* The citizen's own data: GET /v1/me/access-log (when and for what their data was used,
+ * never by whom: Datatilsynet, 2024) and GET /v1/me/export (everything the service holds
+ * about them as one document: GDPR art. 15). Both are themselves uses, and logged. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access_log.h"
+#include "calendar.h"
+#include "citizens.h"
+#include "db.h"
+#include "handlers.h"
+#include "letter_of_decision.h"
+#include "page.h"
+#include "reply.h"
+#include "request.h"
+
+#define EXPORT_LOG_ROWS 100000
+
+static const struct db_stmt own_log = {
+    "me_access_log",
+    "SELECT id, json_build_object('at', at, 'date', on_date, 'action', action, 'purpose', purpose, "
+    "'resource_type', resource_type, 'by_role', by_role)::text "
+    "FROM citizen_access_log(nullif($1::bigint, 0), $2::integer)"};
+
+static const struct db_stmt export_data = {"me_export", "SELECT citizen_export_data()::text"};
+
+void api_me_access_log(struct request *rq, struct reply *r)
+{
+    struct page p;
+    if (page_from_query(rq, r, &p) != 0)
+        return;
+    /* Newest first: the cursor is the oldest entry seen, and the next page is older. */
+    const char *values[] = {p.after, p.fetch};
+    PGresult *res = NULL;
+    enum db_status st = db_exec(rq->db, &own_log, 2, values, &res);
+    if (st == DB_OK)
+        st = access_log_write(rq, "read", "access_log", NULL, NULL, NULL);
+    page_reply_result(r, st, res, &p);
+}
+
+/* Adds letter_text to every issued or superseded decision of the export. */
+static enum db_status add_letters(struct request *rq, json_t *decisions)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(decisions, i, d) {
+        const char *status = json_string_value(json_object_get(d, "status"));
+        if (!status || strcmp(status, "draft") == 0) {
+            json_object_set_new(d, "letter_text", json_null());
+            continue;
+        }
+        char *text = NULL;
+        size_t len = 0;
+        enum db_status st = letter_of_decision(rq->db, json_string_value(json_object_get(d, "municipality")), d,
+                                               LETTER_TEXT, &text, &len);
+        if (st != DB_OK)
+            return st;
+        if (!text)
+            return DB_ERROR;
+        json_object_set_new(d, "letter_text", json_stringn(text, len));
+        free(text);
+    }
+    return DB_OK;
+}
+
+/* The citizen's log entries, all of them, oldest last. */
+static enum db_status all_log_entries(struct request *rq, json_t **out)
+{
+    char limit[16];
+    snprintf(limit, sizeof(limit), "%d", EXPORT_LOG_ROWS);
+    const char *values[] = {"0", limit};
+    PGresult *res = NULL;
+    enum db_status st = db_exec(rq->db, &own_log, 2, values, &res);
+    if (st != DB_OK)
+        return st;
+    *out = json_array();
+    for (int i = 0; i < PQntuples(res); i++)
+        json_array_append_new(*out, json_loads(PQgetvalue(res, i, 1), 0, NULL));
+    PQclear(res);
+    return DB_OK;
+}
+
+void api_me_export(struct request *rq, struct reply *r)
+{
+    json_t *citizen = NULL, *doc = NULL, *log = NULL;
+    enum db_status st = citizen_fetch(rq, NULL, &citizen);
+    if (st == DB_OK && !citizen) {
+        reply_problem(r, PROBLEM_NOT_FOUND, "The service holds no record of you.");
+        return;
+    }
+    PGresult *res = NULL;
+    if (st == DB_OK)
+        st = db_exec_row(rq->db, &export_data, 0, NULL, &res);
+    if (st == DB_OK) {
+        doc = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+        st = doc ? add_letters(rq, json_object_get(doc, "decisions")) : DB_ERROR;
+    }
+    PQclear(res);
+    /* The export is logged before the log is read into it, so it shows itself. */
+    const char *id = citizen ? json_string_value(json_object_get(citizen, "id")) : NULL;
+    if (st == DB_OK)
+        st = access_log_write(rq, "export", "citizen", id, id, NULL);
+    if (st == DB_OK)
+        st = all_log_entries(rq, &log);
+    if (st != DB_OK) {
+        json_decref(citizen);
+        json_decref(doc);
+        json_decref(log);
+        db_reply_error(r, st);
+        return;
+    }
+    char today[CAL_ISO_SIZE];
+    cal_format_iso(cal_today(), today);
+    json_object_set_new(doc, "generated_on", json_string(today));
+    json_object_set_new(doc, "citizen", citizen);
+    json_object_set_new(doc, "access_log", log);
+    reply_json(r, 200, doc);
+    reply_header(r, "Content-Disposition", "attachment; filename=\"fremdrift-export-%s.json\"", today);
+}

@@ -1,0 +1,18 @@
+/* Municipal steering settings given as configuration text: processing deadlines per kind
+ * of request (retssikkerhedsloven § 3) and the recommended caseload ranges. Pure parsing,
+ * checked once at start-up, turned into the JSON the SQL functions take. */
+#ifndef FREMDRIFT_SETTINGS_H
+#define FREMDRIFT_SETTINGS_H
+
+#include <stddef.h>
+
+/* spec: "kind=days,…" defaults and "NNN:kind=days" overrides for one municipality, kinds
+ * application and intervention_request. Writes {"application": n, …} as they apply to
+ * municipality. Returns 0, or -1 (with out = "{}") when spec is malformed. */
+int settings_deadlines_json(const char *spec, const char *municipality, char *out, size_t cap);
+
+/* spec: "category=min-max,…" for young, adult, ressourceforloeb and job_ready, every one
+ * required, min <= max, max > 0. Writes {"young": {"min": 35, "max": 50}, …}. 0 or -1. */
+int settings_caseload_json(const char *spec, char *out, size_t cap);
+
+#endif

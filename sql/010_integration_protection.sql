@@ -1,0 +1,446 @@
+-- 010 integration and data protection: the event feed's retention watermark, idempotent
+-- writes, the data's municipality on every access-log row, the citizen's own view of the
+-- log, and what worklists, caseload and statistics need.
+
+-- Everything at or below purged_through has been deleted from events; the feed answers
+-- 410 for a reader that is further behind than that.
+CREATE TABLE event_retention (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    purged_through bigint NOT NULL DEFAULT 0
+);
+INSERT INTO event_retention DEFAULT VALUES;
+
+-- Idempotency keys, scoped to the caller (a hash of token issuer and subject). The claim
+-- is committed before the work; the answer is stored in the work's own transaction, so it
+-- exists exactly when the work does.
+CREATE TABLE idempotency_keys (
+    caller text NOT NULL CHECK (caller ~ '^[0-9a-f]{64}$'),
+    key text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+    request_hash text NOT NULL CHECK (request_hash ~ '^[0-9a-f]{64}$'),
+    state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done')),
+    status integer,
+    headers jsonb,
+    body text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    claimed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (caller, key),
+    CHECK (state = 'running' OR status IS NOT NULL)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+-- Claims the key for this request, or says why not: 'new' (claimed), 'replay' (with the
+-- stored answer), 'mismatch' (the key was used for another request), 'running' (the
+-- first request is still at work). A claim left running for a minute belongs to a
+-- process that died, and is taken over.
+CREATE FUNCTION idempotency_begin(p_caller text, p_key text, p_hash text)
+    RETURNS TABLE (outcome text, status integer, headers jsonb, body text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    k idempotency_keys;
+BEGIN
+    INSERT INTO idempotency_keys (caller, key, request_hash) VALUES (p_caller, p_key, p_hash)
+        ON CONFLICT DO NOTHING;
+    IF FOUND THEN
+        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::text;
+        RETURN;
+    END IF;
+    SELECT * INTO k FROM idempotency_keys i WHERE i.caller = p_caller AND i.key = p_key FOR UPDATE;
+    IF k.request_hash <> p_hash THEN
+        RETURN QUERY SELECT 'mismatch'::text, NULL::integer, NULL::jsonb, NULL::text;
+    ELSIF k.state = 'done' THEN
+        RETURN QUERY SELECT 'replay'::text, k.status, k.headers, k.body;
+    ELSIF k.claimed_at < now() - interval '1 minute' THEN
+        UPDATE idempotency_keys i SET claimed_at = now() WHERE i.caller = p_caller AND i.key = p_key;
+        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::text;
+    ELSE
+        RETURN QUERY SELECT 'running'::text, NULL::integer, NULL::jsonb, NULL::text;
+    END IF;
+END
+$$;
+
+CREATE FUNCTION idempotency_finish(p_caller text, p_key text, p_status integer, p_headers jsonb, p_body text)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ UPDATE idempotency_keys SET state = 'done', status = p_status, headers = p_headers, body = p_body
+    WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
+
+CREATE FUNCTION idempotency_release(p_caller text, p_key text)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ DELETE FROM idempotency_keys WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
+
+REVOKE EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, text),
+    idempotency_release(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, text),
+    idempotency_release(text, text) TO fremdrift_app;
+GRANT SELECT ON event_retention TO fremdrift_app;
+
+-- Citizens' birth dates (from the CPR number, at registration) put a case in the right
+-- caseload category: young people under 30 have their own recommended range.
+ALTER TABLE citizens ADD COLUMN birth_date date;
+
+DROP FUNCTION register_citizen(bytea, bytea, text);
+CREATE FUNCTION register_citizen(p_hash bytea, p_sealed bytea, p_name text, p_birth_date date)
+    RETURNS TABLE (citizen_id uuid, created boolean)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    v_id uuid;
+    v_created boolean := false;
+BEGIN
+    IF NOT claim_is_case_staff() THEN
+        RAISE EXCEPTION 'only caseworkers register citizens' USING ERRCODE = '42501';
+    END IF;
+    INSERT INTO citizens (cpr_hash, cpr_sealed, name, birth_date) VALUES (p_hash, p_sealed, p_name, p_birth_date)
+        ON CONFLICT (cpr_hash) DO NOTHING
+        RETURNING id INTO v_id;
+    IF v_id IS NULL THEN
+        SELECT c.id INTO v_id FROM citizens c WHERE c.cpr_hash = p_hash;
+        UPDATE citizens c SET birth_date = p_birth_date WHERE c.id = v_id AND c.birth_date IS NULL;
+    ELSE
+        v_created := true;
+    END IF;
+    INSERT INTO citizen_registrations (citizen_id, municipality, registered_by)
+        VALUES (v_id, claim_municipality(), claim_sub())
+        ON CONFLICT DO NOTHING;
+    RETURN QUERY SELECT v_id, v_created;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION register_citizen(bytea, bytea, text, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION register_citizen(bytea, bytea, text, date) TO fremdrift_app;
+
+-- Every access-log row names the municipality whose data was used, so its auditors see
+-- every use: for staff that is their own municipality; for a citizen's own uses and the
+-- appeals board's it is the municipality of the resource, filled in here from the row it
+-- names (whatever the caller sent).
+CREATE FUNCTION access_log_data_municipality() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+BEGIN
+    IF claim_role() IN ('citizen', 'appeals_board') THEN
+        NEW.municipality := CASE NEW.resource_type
+            WHEN 'case' THEN (SELECT municipality FROM cases WHERE id = NEW.resource_id)
+            WHEN 'plan' THEN (SELECT municipality FROM cases WHERE id = NEW.resource_id)
+            WHEN 'decision' THEN (SELECT municipality FROM decisions WHERE id = NEW.resource_id)
+            WHEN 'appeal' THEN (SELECT municipality FROM appeals WHERE id = NEW.resource_id)
+            WHEN 'review' THEN (SELECT municipality FROM reviews WHERE id = NEW.resource_id)
+            WHEN 'intervention' THEN (SELECT municipality FROM interventions WHERE id = NEW.resource_id)
+            WHEN 'exemption' THEN (SELECT municipality FROM exemptions WHERE id = NEW.resource_id)
+        END;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER access_log_municipality BEFORE INSERT ON access_log
+    FOR EACH ROW EXECUTE FUNCTION access_log_data_municipality();
+
+DROP POLICY access_log_write ON access_log;
+CREATE POLICY access_log_write ON access_log FOR INSERT
+    WITH CHECK (claim_role() IS NOT NULL AND actor_sub = claim_sub() AND actor_role = claim_role()
+                AND (claim_role() IN ('citizen', 'appeals_board')
+                     OR municipality IS NOT DISTINCT FROM claim_municipality()));
+
+-- What a use of personal data was for, in words a citizen reads.
+CREATE FUNCTION access_purpose(p_action text, p_resource_type text) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$
+SELECT CASE p_action
+           WHEN 'read' THEN 'Sagsbehandling: opslag i '
+           WHEN 'search' THEN 'Sagsbehandling: søgning i '
+           WHEN 'create' THEN 'Sagsbehandling: oprettelse af '
+           WHEN 'update' THEN 'Sagsbehandling: ændring af '
+           WHEN 'export' THEN 'Indsigt: udlevering af '
+           ELSE 'Behandling af '
+       END
+    || CASE p_resource_type
+           WHEN 'case' THEN 'din sag'
+           WHEN 'citizen' THEN 'dine personoplysninger'
+           WHEN 'decision' THEN 'en afgørelse'
+           WHEN 'appeal' THEN 'en klage'
+           WHEN 'review' THEN 'din årlige opfølgning'
+           WHEN 'intervention' THEN 'en indsats'
+           WHEN 'exemption' THEN 'en fritagelse'
+           WHEN 'plan' THEN 'din plan'
+           WHEN 'export' THEN 'alle dine oplysninger'
+           ELSE 'dine oplysninger'
+       END
+$$;
+
+-- The citizen's own view of the access log (Datatilsynet, 2024): when and for what their
+-- data was used, by which kind of actor, never by whom. Newest first, keyset by id.
+CREATE FUNCTION citizen_access_log(p_before bigint, p_limit integer)
+    RETURNS TABLE (id bigint, at text, on_date date, action text, resource_type text, by_role text, purpose text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+SELECT l.id, rfc3339(l.at), (l.at AT TIME ZONE 'Europe/Copenhagen')::date, l.action, l.resource_type,
+       l.actor_role, access_purpose(l.action, l.resource_type)
+  FROM access_log l
+ WHERE claim_role() = 'citizen' AND l.citizen_id = claim_citizen_id()
+   AND (p_before IS NULL OR l.id < p_before)
+ ORDER BY l.id DESC
+ LIMIT p_limit
+$$;
+REVOKE EXECUTE ON FUNCTION citizen_access_log(bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION citizen_access_log(bigint, integer) TO fremdrift_app;
+
+-- Worklists: each is a function over the rows the caller may see (row-level security
+-- applies: they run as the caller), in one shape, so the service pages them alike:
+-- the case, the resource that needs attention, since when and why, and details that
+-- depend on the list.
+CREATE FUNCTION worklist_reviews_due()
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT c.id, c.citizen_id, c.caseworker, 'case', c.id,
+       CASE WHEN review_due(c) < danish_today() THEN review_due(c) ELSE review_due(c) - 30 END,
+       CASE WHEN review_due(c) < danish_today()
+            THEN 'Den årlige opfølgning skulle være gennemført senest ' || to_char(review_due(c), 'YYYY-MM-DD') || '.'
+            ELSE 'Den årlige opfølgning skal gennemføres senest ' || to_char(review_due(c), 'YYYY-MM-DD') || '.' END,
+       json_build_object('due', review_due(c))
+  FROM cases c
+ WHERE c.status = 'open' AND review_due(c) <= danish_today() + 30
+$$;
+
+CREATE FUNCTION worklist_appeal_reconsiderations()
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT a.case_id, a.citizen_id, c.caseworker, 'appeal', a.id, a.reconsideration_deadline - 7,
+       CASE WHEN a.reconsideration_deadline < danish_today()
+            THEN 'Fristen for genvurdering af klagen udløb ' || to_char(a.reconsideration_deadline, 'YYYY-MM-DD') || '.'
+            ELSE 'Klagen skal genvurderes senest ' || to_char(a.reconsideration_deadline, 'YYYY-MM-DD') || '.' END,
+       json_build_object('decision_id', a.decision_id, 'received_on', a.received_on,
+                         'reconsideration_deadline', a.reconsideration_deadline)
+  FROM appeals a JOIN cases c ON c.id = a.case_id
+ WHERE a.status = 'received' AND a.reconsideration_deadline <= danish_today() + 7
+$$;
+
+CREATE FUNCTION worklist_hearings_overdue()
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id, d.hearing_response_deadline + 1,
+       'Fristen i partshøringen udløb ' || to_char(d.hearing_response_deadline, 'YYYY-MM-DD')
+       || ' uden svar; afgørelsen kan nu træffes.',
+       json_build_object('kind', reference_brief(k), 'response_deadline', d.hearing_response_deadline)
+  FROM decisions d JOIN reference_items k ON k.id = d.kind_id JOIN cases c ON c.id = d.case_id
+ WHERE d.status = 'draft' AND d.hearing_status = 'sent' AND d.hearing_response_deadline < danish_today()
+$$;
+
+CREATE FUNCTION worklist_remitted_decisions()
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id, d.force_lost_on,
+       'Ankestyrelsen hjemviste afgørelsen; der skal træffes en ny afgørelse',
+       json_build_object('kind', reference_brief(k), 'force_lost_on', d.force_lost_on, 'reason', d.force_lost_reason)
+  FROM decisions d JOIN reference_items k ON k.id = d.kind_id JOIN cases c ON c.id = d.case_id
+ WHERE d.force_lost_reason = 'remitted' AND d.status = 'issued'
+$$;
+
+CREATE FUNCTION worklist_flag(p_code text)
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT c.id, c.citizen_id, c.caseworker, 'case', c.id, (f ->> 'since')::date, f ->> 'why',
+       json_build_object('flag', f ->> 'code')
+  FROM cases c, json_array_elements(case_flags(c)) f
+ WHERE c.status = 'open' AND f ->> 'code' = p_code
+$$;
+
+CREATE FUNCTION worklist_long_waits(p_days integer)
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + p_days,
+       'Indsatsen ' || t.label_da || ' blev anmodet ' || to_char(i.requested_on, 'YYYY-MM-DD')
+       || ' og er endnu ikke startet.',
+       json_build_object('type', reference_brief(t), 'requested_on', i.requested_on)
+  FROM interventions i JOIN cases c ON c.id = i.case_id JOIN reference_items t ON t.id = i.type_id
+ WHERE i.status = 'requested' AND i.requested_on + p_days < danish_today()
+$$;
+
+-- Requests past the municipality's published processing deadline (retssikkerhedsloven
+-- § 3): applications awaiting a decision, and requested interventions not started. The
+-- deadlines, in days, come from configuration as {"application": n, "intervention_request": n}.
+CREATE FUNCTION worklist_processing_deadlines(p_deadlines jsonb)
+    RETURNS TABLE (case_id uuid, citizen_id uuid, caseworker text, resource_type text, resource_id uuid,
+                   since date, why text, details json)
+    LANGUAGE sql STABLE AS
+$$
+SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
+       (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer,
+       'Ansøgningen fra ' || to_char((d.created_at AT TIME ZONE 'Europe/Copenhagen')::date, 'YYYY-MM-DD')
+       || ' har overskredet kommunens sagsbehandlingsfrist; borgeren skal skriftligt have besked om, hvornår der kan ventes en afgørelse.',
+       json_build_object('request', 'application', 'deadline_days', (p_deadlines ->> 'application')::integer)
+  FROM decisions d JOIN cases c ON c.id = d.case_id
+ WHERE d.status = 'draft' AND d.applied_for IS NOT NULL AND p_deadlines ? 'application'
+   AND (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer < danish_today()
+UNION ALL
+SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id,
+       i.requested_on + (p_deadlines ->> 'intervention_request')::integer,
+       'Anmodningen om ' || t.label_da || ' fra ' || to_char(i.requested_on, 'YYYY-MM-DD')
+       || ' har overskredet kommunens sagsbehandlingsfrist; borgeren skal skriftligt have besked om, hvornår der kan ventes et svar.',
+       json_build_object('request', 'intervention_request',
+                         'deadline_days', (p_deadlines ->> 'intervention_request')::integer)
+  FROM interventions i JOIN cases c ON c.id = i.case_id JOIN reference_items t ON t.id = i.type_id
+ WHERE i.status = 'requested' AND p_deadlines ? 'intervention_request'
+   AND i.requested_on + (p_deadlines ->> 'intervention_request')::integer < danish_today()
+$$;
+
+-- Caseload per caseworker of the caller's municipality (row-level security), by category,
+-- against the recommended ranges given as {"young": {"min": 35, "max": 50}, …}, and the
+-- caseworker changes per case over the last 12 months (continuity).
+CREATE FUNCTION caseload(p_ranges jsonb) RETURNS json LANGUAGE sql STABLE AS
+$$
+WITH open_cases AS (
+    SELECT c.id, c.caseworker,
+           CASE WHEN tg.code = 'ressourceforloeb' THEN 'ressourceforloeb'
+                WHEN tg.code IN ('jobparat', 'jobklar') THEN 'job_ready'
+                WHEN ci.birth_date > danish_today() - interval '30 years' THEN 'young'
+                ELSE 'adult' END AS category,
+           (SELECT count(*) FROM caseworker_assignments a
+             WHERE a.case_id = c.id AND a.role = 'caseworker'
+               AND a.assigned_at > now() - interval '12 months'
+               AND a.id <> (SELECT min(a2.id) FROM caseworker_assignments a2
+                             WHERE a2.case_id = c.id AND a2.role = 'caseworker')) AS changes
+      FROM cases c JOIN reference_items tg ON tg.id = c.target_group_id
+      JOIN citizens ci ON ci.id = c.citizen_id
+     WHERE c.status = 'open'),
+per_category AS (
+    SELECT caseworker, category, count(*) AS n FROM open_cases GROUP BY caseworker, category),
+per_worker AS (
+    SELECT o.caseworker, count(*) AS open_cases, round(avg(o.changes), 2) AS changes_per_case,
+           (SELECT json_object_agg(cat, coalesce((SELECT n FROM per_category p
+                                                   WHERE p.caseworker = o.caseworker AND p.category = cat), 0))
+              FROM unnest(ARRAY['young', 'adult', 'ressourceforloeb', 'job_ready']) cat) AS by_category,
+           (SELECT sum(p.n::numeric / ((p_ranges -> p.category ->> 'max')::numeric))
+              FROM per_category p WHERE p.caseworker = o.caseworker) AS load,
+           (SELECT sum(p.n::numeric / ((p_ranges -> p.category ->> 'min')::numeric))
+              FROM per_category p WHERE p.caseworker = o.caseworker) AS of_minimum
+      FROM open_cases o GROUP BY o.caseworker)
+SELECT json_build_object(
+    'as_of', danish_today(),
+    'ranges', p_ranges,
+    'caseworkers', coalesce((SELECT json_agg(json_build_object(
+        'caseworker', w.caseworker, 'open_cases', w.open_cases, 'by_category', w.by_category,
+        'load', round(w.load, 3),
+        'status', CASE WHEN w.load > 1 THEN 'above' WHEN w.of_minimum >= 1 THEN 'within' ELSE 'below' END,
+        'changes_per_case_12m', w.changes_per_case) ORDER BY w.caseworker) FROM per_worker w), '[]'))
+$$;
+
+-- Progress beyond employment for a municipality and period. Aggregates only, and any
+-- figure over fewer than 5 citizens is withheld so that no one can be recognised.
+CREATE FUNCTION progress_statistics(p_municipality text, p_from date, p_to date) RETURNS json
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    result json;
+BEGIN
+    IF NOT (claim_role() IN ('team_lead', 'auditor', 'caseworker') AND claim_municipality() = p_municipality) THEN
+        RAISE EXCEPTION 'no statistics for that municipality' USING ERRCODE = '42501';
+    END IF;
+    WITH completed AS (
+        SELECT r.*, (coalesce((SELECT max(p.completed_on) FROM reviews p
+                                WHERE p.case_id = r.case_id AND p.status = 'completed' AND p.completed_on < r.completed_on),
+                              c.target_group_since) + interval '12 months')::date AS due
+          FROM reviews r JOIN cases c ON c.id = r.case_id
+         WHERE r.municipality = p_municipality AND r.status = 'completed' AND r.completed_on BETWEEN p_from AND p_to),
+    last_reviews AS (
+        SELECT DISTINCT ON (r.case_id) r.case_id, r.citizen_id, r.completed_on FROM reviews r
+         WHERE r.municipality = p_municipality AND r.status = 'completed' AND r.completed_on <= p_to
+         ORDER BY r.case_id, r.completed_on DESC),
+    with_intervention AS (
+        SELECT lr.citizen_id, EXISTS (SELECT 1 FROM interventions i WHERE i.case_id = lr.case_id
+                                        AND i.started_on > lr.completed_on AND i.started_on <= p_to) AS yes
+          FROM last_reviews lr),
+    overall AS (
+        SELECT d.citizen_id, k.code FROM decisions d JOIN reference_items k ON k.id = d.kind_id
+         WHERE d.municipality = p_municipality AND d.status <> 'draft' AND d.notified_on BETWEEN p_from AND p_to
+           AND k.code IN ('overall', 'no_intervention')),
+    pairs AS (
+        SELECT r.citizen_id,
+               who5_score(r.who5_items) - who5_score(p.who5_items) AS who5,
+               (r.caseworker_ratings ->> 'life_mastery')::int - (p.caseworker_ratings ->> 'life_mastery')::int AS cw_life_mastery,
+               (r.caseworker_ratings ->> 'health')::int - (p.caseworker_ratings ->> 'health')::int AS cw_health,
+               (r.caseworker_ratings ->> 'labour_market_distance')::int - (p.caseworker_ratings ->> 'labour_market_distance')::int AS cw_distance,
+               (r.citizen_ratings ->> 'life_mastery')::int - (p.citizen_ratings ->> 'life_mastery')::int AS ci_life_mastery,
+               (r.citizen_ratings ->> 'health')::int - (p.citizen_ratings ->> 'health')::int AS ci_health,
+               (r.citizen_ratings ->> 'labour_market_distance')::int - (p.citizen_ratings ->> 'labour_market_distance')::int AS ci_distance
+          FROM completed r
+          JOIN LATERAL (SELECT * FROM reviews p WHERE p.case_id = r.case_id AND p.status = 'completed'
+                          AND p.completed_on < r.completed_on ORDER BY p.completed_on DESC LIMIT 1) p ON true),
+    changes AS (
+        SELECT c.id, c.citizen_id, (SELECT count(*) FROM caseworker_assignments a
+                                     WHERE a.case_id = c.id AND a.role = 'caseworker'
+                                       AND (a.assigned_at AT TIME ZONE 'Europe/Copenhagen')::date BETWEEN p_from AND p_to
+                                       AND a.id <> (SELECT min(a2.id) FROM caseworker_assignments a2
+                                                     WHERE a2.case_id = c.id AND a2.role = 'caseworker')) AS n
+          FROM cases c WHERE c.municipality = p_municipality AND c.created_at::date <= p_to)
+    SELECT json_build_object(
+        'municipality', p_municipality, 'from', p_from, 'to', p_to,
+        'reviews', (SELECT json_build_object(
+            'completed', count(*),
+            'on_time', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(*) FILTER (WHERE completed_on <= due) END,
+            'late', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(*) FILTER (WHERE completed_on > due) END,
+            'suppressed', count(DISTINCT citizen_id) < 5) FROM completed),
+        'citizens_with_intervention_since_last_review', (SELECT json_build_object(
+            'citizens', count(DISTINCT citizen_id),
+            'with_intervention', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(DISTINCT citizen_id) FILTER (WHERE yes) END,
+            'share', CASE WHEN count(DISTINCT citizen_id) >= 5
+                          THEN round(count(DISTINCT citizen_id) FILTER (WHERE yes)::numeric / count(DISTINCT citizen_id), 4) END,
+            'suppressed', count(DISTINCT citizen_id) < 5) FROM with_intervention),
+        'no_intervention_decisions', (SELECT json_build_object(
+            'overall_decisions', count(*),
+            'no_intervention', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(*) FILTER (WHERE code = 'no_intervention') END,
+            'share', CASE WHEN count(DISTINCT citizen_id) >= 5
+                          THEN round(count(*) FILTER (WHERE code = 'no_intervention')::numeric / count(*), 4) END,
+            'suppressed', count(DISTINCT citizen_id) < 5) FROM overall),
+        'waiting_by_sector', waiting_statistics(p_municipality, p_from, p_to) -> 'sectors',
+        'indicator_change', (SELECT json_build_object(
+            'pairs', count(*),
+            'who5_mean_change', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN round(avg(who5), 2) END,
+            'caseworker', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN json_build_object(
+                'life_mastery', round(avg(cw_life_mastery), 2), 'health', round(avg(cw_health), 2),
+                'labour_market_distance', round(avg(cw_distance), 2)) END,
+            'citizen', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN json_build_object(
+                'life_mastery', round(avg(ci_life_mastery), 2), 'health', round(avg(ci_health), 2),
+                'labour_market_distance', round(avg(ci_distance), 2)) END,
+            'suppressed', count(DISTINCT citizen_id) < 5) FROM pairs),
+        'caseworker_changes_per_case', (SELECT json_build_object(
+            'cases', count(*),
+            'mean', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN round(avg(n), 2) END,
+            'suppressed', count(DISTINCT citizen_id) < 5) FROM changes))
+    INTO result;
+    RETURN result;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION progress_statistics(text, date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION progress_statistics(text, date, date) TO fremdrift_app;
+
+-- Everything the service holds about the calling citizen (GDPR art. 15), as documents;
+-- row-level security limits it to their own rows. The service adds the citizen record
+-- (it alone can open the sealed CPR number), the decision letters and the access log.
+CREATE FUNCTION citizen_export_data() RETURNS json LANGUAGE sql STABLE AS
+$$
+SELECT json_build_object(
+    'cases', (SELECT coalesce(json_agg(case_document(c) ORDER BY c.seq), '[]') FROM cases c
+               WHERE c.citizen_id = claim_citizen_id()),
+    'plans', (SELECT coalesce(json_agg(plan_document(c) ORDER BY c.seq), '[]') FROM cases c
+               WHERE c.citizen_id = claim_citizen_id()),
+    'reviews', (SELECT coalesce(json_agg(review_document(r) ORDER BY r.seq), '[]') FROM reviews r
+                 WHERE r.citizen_id = claim_citizen_id()),
+    'interventions', (SELECT coalesce(json_agg(intervention_document(i) ORDER BY i.seq), '[]') FROM interventions i
+                       WHERE i.citizen_id = claim_citizen_id()),
+    'exemptions', (SELECT coalesce(json_agg(json_build_object('id', e.id, 'case_id', e.case_id, 'from_on', e.from_on,
+                                                              'to_on', e.to_on, 'reason', e.reason) ORDER BY e.seq), '[]')
+                     FROM exemptions e WHERE e.citizen_id = claim_citizen_id()),
+    'decisions', (SELECT coalesce(json_agg(decision_document(d) ORDER BY d.seq), '[]') FROM decisions d
+                   WHERE d.citizen_id = claim_citizen_id()),
+    'appeals', (SELECT coalesce(json_agg(appeal_document(a) ORDER BY a.seq), '[]') FROM appeals a
+                 WHERE a.citizen_id = claim_citizen_id()))
+$$;
