@@ -4,6 +4,8 @@
 # tests, the integration tests over HTTP, the resilience test (PostgreSQL stopped and
 # started under the running service), the contract check of every recorded response, and
 # a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
+# TESTS=<criterion filter> (e.g. TESTS='events/*') runs only the matching integration and
+# resilience tests, for a quick loop while working on one suite; `make test` runs all.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,8 +56,11 @@ run_suite() {
     [ "$rc" -eq 0 ] || note_failure "$label exited $rc"
 }
 
-echo "== OpenAPI lint"
-scripts/lint.sh || note_failure "OpenAPI lint"
+only="${TESTS:-}"
+if [ -z "$only" ]; then
+    echo "== OpenAPI lint"
+    scripts/lint.sh || note_failure "OpenAPI lint"
+fi
 
 pg_port=$(start_cluster "$name" --throwaway) || exit 1
 scripts/dev-keys.sh "$state" >/dev/null
@@ -93,9 +98,13 @@ export FREMDRIFT_TEST_PG_PORT="$pg_port"
 export FREMDRIFT_TEST_RECORD="$state/responses.jsonl"
 export FREMDRIFT_TEST_SERVICE_LOG="$state/service.log"
 
-run_suite unit "$asan/unit-tests" --jobs 2
-run_suite integration "$asan/integration-tests" --filter '!(resilience)/*' --jobs 4
-run_suite resilience "$asan/integration-tests" --filter 'resilience/*' --jobs 1
+if [ -n "$only" ]; then
+    run_suite selected "$asan/integration-tests" --filter "$only" --jobs 1
+else
+    run_suite unit "$asan/unit-tests" --jobs 2
+    run_suite integration "$asan/integration-tests" --filter '!(resilience)/*' --jobs 4
+    run_suite resilience "$asan/integration-tests" --filter 'resilience/*' --jobs 1
+fi
 
 echo "== contract check of recorded responses"
 scripts/contract.sh "$FREMDRIFT_TEST_RECORD" || note_failure "responses do not match openapi.yaml"

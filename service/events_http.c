@@ -1,8 +1,8 @@
-/* GET /v1/events: the outbox as a feed for integrating systems. A consumer that stores
- * next_after and asks again from it sees every event exactly once, even when
- * transactions commit in another order than they wrote their events: an event is shown
- * only once no transaction that could still commit an earlier sequence number is running
- * (its txid is below the snapshot's xmin). */
+/* GET /v1/events: the outbox as a feed for integrating systems. Events are numbered for
+ * the feed only once no transaction that could still commit ahead of them is running
+ * (events_assign_positions in sql/010), so a consumer that stores next_after and asks
+ * again from it sees every event exactly once, even when transactions commit in another
+ * order than they wrote their events. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,15 +18,16 @@
 #define FEED_DEFAULT 100
 #define FEED_MAX 1000
 
+static const struct db_stmt assign = {"events_assign", "SELECT events_assign_positions()"};
+
 static const struct db_stmt feed = {
     "events_feed",
     "SELECT (SELECT purged_through FROM event_retention), "
-    "coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, 'resource_type', e.resource_type, "
+    "coalesce(json_agg(json_build_object('seq', e.position, 'type', e.type, 'resource_type', e.resource_type, "
     "'resource_id', e.resource_id, 'resource_version', e.resource_version, "
     "'occurred_at', rfc3339(e.occurred_at), 'municipality', e.municipality, 'data', e.payload) "
-    "ORDER BY e.seq), '[]')::text, max(e.seq) "
-    "FROM (SELECT * FROM events WHERE seq > $1::bigint "
-    "      AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT $2::integer) e"};
+    "ORDER BY e.position), '[]')::text, max(e.position) "
+    "FROM (SELECT * FROM events WHERE position > $1::bigint ORDER BY position LIMIT $2::integer) e"};
 
 static int parse_count(const char *text, long long min, long long max, long long *out)
 {
@@ -53,8 +54,11 @@ void api_events_feed(struct request *rq, struct reply *r)
     snprintf(after_param, sizeof(after_param), "%lld", after);
     snprintf(limit_param, sizeof(limit_param), "%lld", limit);
     const char *values[] = {after_param, limit_param};
-    PGresult *res;
-    enum db_status st = db_exec_row(rq->db, &feed, 2, values, &res);
+    PGresult *res = NULL;
+    enum db_status st = db_exec(rq->db, &assign, 0, NULL, &res);
+    PQclear(res);
+    if (st == DB_OK)
+        st = db_exec_row(rq->db, &feed, 2, values, &res);
     if (st != DB_OK) {
         db_reply_error(r, st);
         return;
@@ -70,8 +74,6 @@ void api_events_feed(struct request *rq, struct reply *r)
     json_t *events = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
     long long next = PQgetisnull(res, 0, 2) ? after : atoll(PQgetvalue(res, 0, 2));
     PQclear(res);
-    /* Logged after the read, so this request's own transaction id does not hold back the
-     * horizon it reads below. */
     st = events ? resource_log_search(rq, "event", NULL,
                                       json_pack("{s:I, s:I}", "after", (json_int_t)after, "limit", (json_int_t)limit))
                 : DB_ERROR;

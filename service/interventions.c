@@ -55,7 +55,7 @@ enum db_status intervention_fetch(struct db_conn *db, const char *id, int for_up
 
 static const struct db_stmt type_fetch = {
     "intervention_type_fetch",
-    "SELECT id, attributes::text FROM reference_items WHERE kind = 'intervention_type' AND code = $1 "
+    "SELECT id, attributes::text, label_da FROM reference_items WHERE kind = 'intervention_type' AND code = $1 "
     "AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date)"};
 
 enum db_status intervention_type_fetch(struct db_conn *db, const char *code, const char *date,
@@ -68,10 +68,12 @@ enum db_status intervention_type_fetch(struct db_conn *db, const char *code, con
     if (st != DB_OK || !res)
         return st;
     out->attributes = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-    if (out->attributes)
-        db_copy(out->id, sizeof(out->id), res, 0, 0);
-    else
+    if (!out->attributes) {
         st = DB_ERROR;
+    } else {
+        db_copy(out->id, sizeof(out->id), res, 0, 0);
+        db_copy(out->label, sizeof(out->label), res, 0, 2);
+    }
     PQclear(res);
     return st;
 }

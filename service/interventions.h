@@ -1,8 +1,10 @@
 /* Intervention storage: interventions on a case, their progress notes, the intervention
  * types as reference data, and the case's overall decision they are started under (read
- * with this module's own SQL; decisions are made only through decision_issue.h).
- * Row-level security decides what the caller sees; what the caller cannot see is simply
- * not found. */
+ * with this module's own SQL; decisions are made only through decision_issue.h); and the
+ * records a change of an intervention leaves (intervention_record, with the handlers in
+ * interventions_http.c). Every intervention, whether requested over HTTP or planned by a
+ * completed review, is inserted and recorded through these functions. Row-level security
+ * decides what the caller sees; what the caller cannot see is simply not found. */
 #ifndef FREMDRIFT_INTERVENTIONS_H
 #define FREMDRIFT_INTERVENTIONS_H
 
@@ -13,6 +15,7 @@
 #include "page.h"
 
 struct db_conn;
+struct request;
 
 /* The most provisions a type's sub-decision cites (what a decision takes). */
 #define INTERVENTION_MAX_PROVISIONS 20
@@ -46,6 +49,7 @@ enum db_status intervention_fetch(struct db_conn *db, const char *id, int for_up
 /* An intervention type in force on a date. */
 struct intervention_type {
     char id[24];                    /* "" when no type of that code is in force */
+    char label[256];                /* its Danish label */
     json_t *attributes;             /* owned: json_decref it */
 };
 
@@ -66,6 +70,13 @@ struct intervention_new {
 };
 
 enum db_status intervention_insert(struct db_conn *db, const struct intervention_new *in, char id_out[37]);
+
+/* Reads intervention id again and writes the records of its change: the access-log row
+ * (action "create" or "update") and the event, each carrying the document. An
+ * intervention that vanished from its own transaction is a bug: DB_ERROR. On DB_OK the
+ * caller owns row and clears it. */
+enum db_status intervention_record(struct request *rq, const char *id, const char *event, const char *action,
+                                   struct intervention_row *row);
 
 /* The provisions of the type's legal basis (attributes.legal_basis, in that order) that
  * are in force on date, as codes into codes[] (room for INTERVENTION_MAX_PROVISIONS of

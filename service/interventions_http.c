@@ -1,8 +1,7 @@
-/* /v1/cases/{case_id}/interventions and /v1/interventions: requesting an intervention,
- * reading and listing interventions, and the steps after the request (start, end, cancel,
- * progress). Which step is legal in which state is the table in intervention_rules.c;
- * starting issues the intervention's sub-decision through decision_make in the request's
- * transaction, so it passes the very checks a caseworker's decision does. */
+/* /v1/cases/{case_id}/interventions and /v1/interventions: requesting, reading and listing
+ * interventions, the steps after the request (start, end, cancel, progress; legal states in
+ * intervention_rules.c; starting issues the sub-decision through decision_make), and the
+ * records every change leaves (intervention_record, also used by review completion). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +27,35 @@ static struct resource view(const struct intervention_row *row)
     return v;
 }
 
-/* The access-log row, the event and the reply every successful change ends with. */
+enum db_status intervention_record(struct request *rq, const char *id, const char *event, const char *action,
+                                   struct intervention_row *row)
+{
+    const char *const events[] = {event, NULL};
+    int found = 0;
+    enum db_status st = intervention_fetch(rq->db, id, 0, row, &found);
+    if (st == DB_OK && !found)
+        st = DB_ERROR;
+    if (st == DB_OK) {
+        struct resource v = view(row);
+        st = resource_record_change(rq, &v, action, events);
+    }
+    if (st != DB_OK)
+        intervention_row_clear(row);
+    return st;
+}
+
+/* The records and the reply every successful change ends with. */
 static void finish_write(struct request *rq, struct reply *r, const char *id, const char *event,
                          const char *action, int status)
 {
-    const char *const events[] = {event, NULL};
     struct intervention_row row;
-    int found = 0;
-    enum db_status st = intervention_fetch(rq->db, id, 0, &row, &found);
+    enum db_status st = intervention_record(rq, id, event, action, &row);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return;
+    }
     struct resource v = view(&row);
-    resource_finish_change(rq, r, st, found, &v, action, events, status);
+    resource_reply_change(r, status, &v);
     intervention_row_clear(&row);
 }
 

@@ -1,6 +1,6 @@
-/* The purge job. Events are cut at a sequence number, not at a time, so that the
- * watermark the feed answers 410 from is exact: everything at or below it is gone, and
- * nothing above it is. One transaction, so a failed purge leaves all three as they were. */
+/* The purge job. Events are cut at a feed position, not at a time, so that the watermark
+ * the feed answers 410 from is exact: everything at or below it is gone, and nothing above
+ * it is. One statement, so a failed purge leaves all three as they were. */
 #include "purge.h"
 
 #include <libpq-fe.h>
@@ -11,10 +11,11 @@
 #include "log.h"
 
 static const char *const purge_sql =
-    "WITH cut AS (SELECT max(seq) AS seq FROM events WHERE occurred_at < now() - make_interval(days => $2)), "
-    "gone_events AS (DELETE FROM events e USING cut WHERE e.seq <= cut.seq RETURNING e.seq), "
+    "WITH cut AS (SELECT max(position) AS position FROM events "
+    "             WHERE occurred_at < now() - make_interval(days => $2)), "
+    "gone_events AS (DELETE FROM events e USING cut WHERE e.position <= cut.position RETURNING e.position), "
     "mark AS (UPDATE event_retention SET purged_through = greatest(purged_through, "
-    "                (SELECT coalesce(max(seq), 0) FROM gone_events)) RETURNING purged_through), "
+    "                (SELECT coalesce(max(position), 0) FROM gone_events)) RETURNING purged_through), "
     "gone_log AS (DELETE FROM access_log WHERE at < now() - make_interval(days => $1) RETURNING 1), "
     "gone_keys AS (DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $3) "
     "              RETURNING 1) "
@@ -36,8 +37,18 @@ int purge_run(const struct config *cfg)
         PQfinish(c);
         return -1;
     }
+    /* Number every event whose transaction is done first: events are cut at a position. */
+    PGresult *r = PQexec(c, "SELECT events_assign_positions()");
+    int numbered = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!numbered)
+        log_line("error", "purge: numbering events failed", json_pack("{s:s}", "detail", PQresultErrorMessage(r)));
+    PQclear(r);
+    if (!numbered) {
+        PQfinish(c);
+        return -1;
+    }
     const char *params[] = {log_days, event_days, key_hours};
-    PGresult *r = PQexecParams(c, purge_sql, 3, NULL, params, NULL, NULL, 0);
+    r = PQexecParams(c, purge_sql, 3, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (ok)
         log_line("info", "purged",

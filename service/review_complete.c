@@ -1,17 +1,16 @@
 /* Completing a review: the completeness check, the two decisions made through the
- * decisions module with the review's own pointers, the planned interventions requested,
- * section 1 frozen and the review marked completed. See review_complete.h. */
+ * decisions module with the review's own pointers, each superseding its predecessor, the
+ * planned interventions requested through the interventions module, section 1 frozen and
+ * the review marked completed. See review_complete.h. */
 #include "review_complete.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "access_log.h"
 #include "cases.h"
 #include "decision_input.h"
 #include "decision_issue.h"
-#include "events.h"
 #include "reply.h"
 #include "request.h"
 #include "resource.h"
@@ -21,14 +20,6 @@
  * out ("m.fl."), bytes never being fewer than characters. */
 #define SUBJECT_ROOM 480
 
-/* An intervention the overall decision plans, its type resolved in force today. */
-struct planned {
-    const char *planned_start;      /* borrowed from the review document; NULL: none */
-    const char *note;
-    char type_id[24];
-    char label[256];
-};
-
 /* One completion under way; the json members are borrowed from the review document. */
 struct completion {
     const struct review_row *row;
@@ -36,8 +27,10 @@ struct completion {
     const json_t *wc;               /* sections.work_capacity */
     const json_t *od;               /* sections.overall_decision */
     char today[CAL_ISO_SIZE];
-    struct planned planned[REVIEW_MAX_INTERVENTIONS];
+    struct intervention_type types[REVIEW_MAX_INTERVENTIONS];   /* of od.interventions, in force today */
     size_t n_planned;
+    char placement_replaces[37];    /* the case's decisions the review's replace; "" none */
+    char overall_replaces[37];
     char placement_id[37];
     char overall_id[37];
 };
@@ -47,31 +40,66 @@ static const char *str(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* Resolves the planned interventions' types in force today; one not in force is recorded
- * at its pointer. Returns 0, or -1 with the database error set. */
-static int resolve_planned(struct request *rq, struct reply *r, struct check *c, struct completion *k)
+int review_planned_types(struct request *rq, struct reply *r, struct check *c, const json_t *overall,
+                         const char *pointer, const char *today, struct intervention_type *types, size_t *n)
 {
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(k->od, "interventions"), i, item) {
+    *n = 0;
+    json_array_foreach(json_object_get(overall, "interventions"), i, item) {
         if (i == REVIEW_MAX_INTERVENTIONS)
             break;
-        struct planned *p = &k->planned[k->n_planned++];
-        p->planned_start = str(item, "planned_start");
-        p->note = str(item, "note");
-        enum db_status st = review_intervention_type(rq->db, str(item, "type"), k->today, p->type_id, p->label,
-                                                     sizeof(p->label));
+        struct intervention_type *t = &types[(*n)++];
+        memset(t, 0, sizeof(*t));
+        const char *code = str(item, "type");
+        if (!decision_is_code(code))
+            continue;
+        enum db_status st = intervention_type_fetch(rq->db, code, today, t);
+        json_decref(t->attributes);
+        t->attributes = NULL;
         if (st != DB_OK) {
             db_reply_error(r, st);
             return -1;
         }
-        if (!*p->type_id) {
-            char pointer[96];
-            snprintf(pointer, sizeof(pointer), "/sections/overall_decision/interventions/%zu/type", i);
-            check_fail_pointer(c, pointer, "no such intervention type is in force today (see /v1/reference)");
+        if (!*t->id) {
+            char at[192];
+            snprintf(at, sizeof(at), "%s/interventions/%zu/type", pointer, i);
+            check_fail_pointer(c, at, "no such intervention type is in force today (see /v1/reference)");
         }
     }
     return 0;
+}
+
+/* Planned intervention i as the overall decision section has it (borrowed). */
+static const json_t *planned_item(const struct completion *k, size_t i)
+{
+    return json_array_get(json_object_get(k->od, "interventions"), i);
+}
+
+/* The decision of kinds (see review_replaced_decision) the review's decision of that kind
+ * replaces, into id_out ("" when the case has none). Superseding is what takes last year's
+ * decision out of force, so the plan shows this year's alone. A decision is superseded
+ * only once (supersedes_id is unique), so a draft that already supersedes it stops the
+ * completion here, before anything is written: 409 naming the draft, which the caseworker
+ * issues first (the review's decision then replaces that one). The decisions module's own
+ * 409 still answers a draft written meanwhile, without its name: a refused insert leaves
+ * nothing this transaction could look it up with. Returns 0, or -1 with the reply set. */
+static int find_replaced(struct request *rq, struct reply *r, const struct completion *k, const char *kinds,
+                         const char *what, char id_out[37])
+{
+    char draft[37];
+    enum db_status st = review_replaced_decision(rq->db, k->row->case_id, kinds, id_out, draft);
+    if (st != DB_OK) {
+        db_reply_error(r, st);
+        return -1;
+    }
+    if (!*draft)
+        return 0;
+    reply_problem(r, PROBLEM_CONFLICT,
+                  "The review's %s decision would supersede the case's %s decision %s, which the draft decision %s "
+                  "already supersedes, and a decision is superseded only once: issue that draft first.",
+                  what, what, id_out, draft);
+    return -1;
 }
 
 /* The hearing an adverse decision of the review carries: when the citizen took part in the
@@ -150,6 +178,7 @@ static enum decision_result make_placement(struct request *rq, struct reply *r, 
         .decided_on = k->row->meeting_on,
         .legal_basis = legal_basis,
         .n_legal_basis = n,
+        .supersedes_id = *k->placement_replaces ? k->placement_replaces : NULL,
         .facts = str(k->wc, "current_capacity"),
         .reasons = str(k->wc, "placement_note"),
     };
@@ -167,11 +196,11 @@ static void overall_subject(const struct completion *k, char *out, size_t cap)
     snprintf(out, cap, "Samlet afgørelse om indsatser: ");
     for (size_t i = 0; i < k->n_planned; i++) {
         size_t used = strlen(out);
-        if (used + strlen(k->planned[i].label) + 2 > SUBJECT_ROOM) {
+        if (used + strlen(k->types[i].label) + 2 > SUBJECT_ROOM) {
             snprintf(out + used, cap - used, " m.fl.");
             return;
         }
-        snprintf(out + used, cap - used, "%s%s", i ? ", " : "", k->planned[i].label);
+        snprintf(out + used, cap - used, "%s%s", i ? ", " : "", k->types[i].label);
     }
 }
 
@@ -186,16 +215,17 @@ static char *overall_facts(const struct completion *k)
         return NULL;
     fputs("Planlagte indsatser:", f);
     for (size_t i = 0; i < k->n_planned; i++) {
-        const struct planned *p = &k->planned[i];
+        const char *planned_start = str(planned_item(k, i), "planned_start");
+        const char *note = str(planned_item(k, i), "note");
         struct cal_date start;
-        fprintf(f, "\n- %s", p->label);
-        if (p->planned_start && cal_parse_iso(p->planned_start, &start) == 0) {
+        fprintf(f, "\n- %s", k->types[i].label);
+        if (planned_start && cal_parse_iso(planned_start, &start) == 0) {
             char day[CAL_DANISH_SIZE];
             cal_format_danish(start, day);
             fprintf(f, ", planlagt start %s", day);
         }
-        if (p->note)
-            fprintf(f, ": %s", p->note);
+        if (note)
+            fprintf(f, ": %s", note);
     }
     if (fclose(f) != 0) {
         free(text);
@@ -205,7 +235,12 @@ static char *overall_facts(const struct completion *k)
 }
 
 /* The overall decision on future interventions: granted with the planned interventions,
- * or the decision to start none, with its reasons. Both carry the review's legal basis. */
+ * or the decision to start none, with its reasons. Both carry the review's legal basis and
+ * supersede the case's overall or no-intervention decision. The sub-decisions of the
+ * interventions started under a superseded overall decision stay as they are, in force
+ * under it: each granted an intervention that was started and runs, and it ends when that
+ * intervention ends or a decision about that intervention changes it, not when next
+ * year's overall decision is made. */
 static enum decision_result make_overall(struct request *rq, struct reply *r, struct check *c,
                                          struct completion *k)
 {
@@ -219,6 +254,7 @@ static enum decision_result make_overall(struct request *rq, struct reply *r, st
     char *facts = NULL;
     struct decision_spec spec = {
         .case_id = k->row->case_id,
+        .supersedes_id = *k->overall_replaces ? k->overall_replaces : NULL,
         .decided_on = k->row->meeting_on,
         .legal_basis = legal_basis,
         .n_legal_basis = n,
@@ -247,23 +283,26 @@ static enum decision_result make_overall(struct request *rq, struct reply *r, st
     return made;
 }
 
-/* Requests each planned intervention and records it (access-log row, event). */
+/* Requests each planned intervention as the review's, today, and records it as a request
+ * over HTTP is recorded (access-log row, event intervention.created). */
 static enum db_status request_planned(struct request *rq, const struct completion *k)
 {
     enum db_status st = DB_OK;
     for (size_t i = 0; st == DB_OK && i < k->n_planned; i++) {
-        struct review_planned p = {k->row->id, k->row->case_id, k->planned[i].type_id, k->today,
-                                   k->planned[i].planned_start};
-        PGresult *res;
-        st = review_insert_intervention(rq->db, &p, &res);
-        if (st != DB_OK)
-            break;
-        const char *id = PQgetvalue(res, 0, 0);
-        st = access_log_write(rq, "create", "intervention", id, PQgetvalue(res, 0, 3), NULL);
+        struct intervention_new in = {
+            .case_id = k->row->case_id,
+            .type_id = k->types[i].id,
+            .requested_on = k->today,
+            .planned_start = str(planned_item(k, i), "planned_start"),
+            .review_id = k->row->id,
+        };
+        char id[37];
+        struct intervention_row row;
+        st = intervention_insert(rq->db, &in, id);
         if (st == DB_OK)
-            st = events_emit(rq, "intervention.created", "intervention", id, PQgetvalue(res, 0, 1),
-                             PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 4));
-        PQclear(res);
+            st = intervention_record(rq, id, "intervention.created", "create", &row);
+        if (st == DB_OK)
+            intervention_row_clear(&row);
     }
     return st;
 }
@@ -295,7 +334,9 @@ enum review_complete_result review_complete(struct request *rq, struct reply *r,
         .od = json_object_get(sections, "overall_decision"),
     };
     cal_format_iso(ctx->today, k.today);
-    if (resolve_planned(rq, r, c, &k) != 0)
+    if (review_planned_types(rq, r, c, k.od, "/sections/overall_decision", k.today, k.types, &k.n_planned) != 0 ||
+        find_replaced(rq, r, &k, "{placement}", "placement", k.placement_replaces) != 0 ||
+        find_replaced(rq, r, &k, "{overall,no_intervention}", "overall", k.overall_replaces) != 0)
         return REVIEW_REFUSED;
     /* Section 1 is read before the planned interventions exist: they belong to the next
      * period, not to this one. */

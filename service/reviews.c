@@ -221,26 +221,6 @@ enum db_status review_indicator_rows(struct db_conn *db, const char *date, PGres
     return db_exec(db, &indicators, 1, values, res);
 }
 
-static const struct db_stmt intervention_type = {
-    "review_intervention_type",
-    "SELECT id, label_da FROM reference_items WHERE kind = 'intervention_type' AND code = $1 AND " IN_FORCE("$2")};
-
-enum db_status review_intervention_type(struct db_conn *db, const char *code, const char *date, char id_out[24],
-                                        char *label, size_t cap)
-{
-    const char *values[] = {code, date};
-    PGresult *res;
-    *id_out = '\0';
-    *label = '\0';
-    enum db_status st = db_exec_row(db, &intervention_type, 2, values, &res);
-    if (st == DB_OK && res) {
-        db_copy(id_out, 24, res, 0, 0);
-        db_copy(label, cap, res, 0, 1);
-        PQclear(res);
-    }
-    return st;
-}
-
 /* Each provision once, where it is first named: the target group's before the benefit's. */
 static const struct db_stmt placement_provisions = {
     "review_placement_provisions",
@@ -278,19 +258,33 @@ enum db_status review_period_snapshot(struct db_conn *db, const char *id, PGresu
     return db_exec(db, &snapshot, 1, values, res);
 }
 
-static const struct db_stmt insert_intervention = {
-    "review_insert_intervention",
-    "INSERT INTO interventions AS i (case_id, municipality, citizen_id, type_id, sector, requested_on, "
-    "planned_start, review_id) "
-    "SELECT c.id, c.municipality, c.citizen_id, t.id, t.attributes ->> 'sector', $4::date, $5::date, $1::uuid "
-    "FROM cases c, reference_items t WHERE c.id = $2::uuid AND t.id = $3::bigint "
-    "RETURNING i.id, i.version, i.municipality, i.citizen_id, intervention_document(i)::text"};
+/* A decision the appeals board changed is left out: the board's ruling took its place,
+ * not a decision of the municipality's that a review could replace. A remitted one is in:
+ * the board sent it back for a new decision, which the review's is. The successor of a
+ * decision still issued can only be a draft: issuing it would have superseded the
+ * decision. */
+static const struct db_stmt replaced_decision = {
+    "review_replaced_decision",
+    "SELECT d.id, coalesce((SELECT s.id::text FROM decisions s WHERE s.supersedes_id = d.id), '') "
+    "FROM decisions d JOIN reference_items k ON k.id = d.kind_id "
+    "WHERE d.case_id = $1::uuid AND k.code = ANY ($2::text[]) AND d.status = 'issued' "
+    "AND (d.force_lost_on IS NULL OR d.force_lost_reason = 'remitted') "
+    "ORDER BY d.notified_on DESC, d.seq DESC LIMIT 1"};
 
-enum db_status review_insert_intervention(struct db_conn *db, const struct review_planned *p, PGresult **res)
+enum db_status review_replaced_decision(struct db_conn *db, const char *case_id, const char *kinds,
+                                        char id_out[37], char draft_out[37])
 {
-    const char *values[] = {p->review_id, p->case_id, p->type_id, p->requested_on, p->planned_start};
-    enum db_status st = db_exec_row(db, &insert_intervention, 5, values, res);
-    return st == DB_OK && !*res ? DB_ERROR : st;
+    const char *values[] = {case_id, kinds};
+    PGresult *res;
+    *id_out = '\0';
+    *draft_out = '\0';
+    enum db_status st = db_exec_row(db, &replaced_decision, 2, values, &res);
+    if (st == DB_OK && res) {
+        db_copy(id_out, 37, res, 0, 0);
+        db_copy(draft_out, 37, res, 0, 1);
+        PQclear(res);
+    }
+    return st;
 }
 
 static const struct db_stmt complete = {

@@ -1,5 +1,5 @@
 /* Review storage: the annual reviews (fremdriftsgaranti) of a case, their sections, the
- * advice recorded on them, the interventions a completed review plans, and the citizen's
+ * advice recorded on them, the decisions a completed review replaces, and the citizen's
  * plan. The documents are built in SQL (review_document(), plan_document()); row-level
  * security decides what the caller sees, and the guard_review trigger refuses a change to
  * a completed review (55000) and a citizen's change to a staff column (42501). These
@@ -97,11 +97,6 @@ enum db_status review_add_advice(struct db_conn *db, const char *id, long versio
  * caller PQclear()s *res. */
 enum db_status review_indicator_rows(struct db_conn *db, const char *date, PGresult **res);
 
-/* The intervention type code in force on date: its reference id into id_out ("" when none
- * is in force) and its Danish label into label (room for cap bytes). */
-enum db_status review_intervention_type(struct db_conn *db, const char *code, const char *date, char id_out[24],
-                                        char *label, size_t cap);
-
 /* The legal_provision codes the case's target group and benefit name in their reference
  * attributes (`provisions`) that are in force on date, target group first, as a JSON
  * array text in *res row 0; the caller PQclear()s *res. */
@@ -112,19 +107,13 @@ enum db_status review_placement_provisions(struct db_conn *db, const char *case_
  * to be frozen at completion; the caller PQclear()s *res. */
 enum db_status review_period_snapshot(struct db_conn *db, const char *id, PGresult **res);
 
-/* An intervention a completed review plans, as requested on requested_on. */
-struct review_planned {
-    const char *review_id;
-    const char *case_id;
-    const char *type_id;
-    const char *requested_on;
-    const char *planned_start;      /* NULL: none */
-};
-
-/* Inserts the planned intervention (sector from its type). On DB_OK *res row 0 is (id,
- * version, municipality, citizen_id, intervention_document() text); the caller
- * PQclear()s it. */
-enum db_status review_insert_intervention(struct db_conn *db, const struct review_planned *p, PGresult **res);
+/* The case's decision that a decision the review issues replaces: of one of kinds
+ * (decision_kind codes as a PostgreSQL array literal, "{overall,no_intervention}"), issued
+ * and not yet superseded, and either in force or remitted by the appeals board; the latest
+ * notified when there are several. id_out is "" when there is none; draft_out is the id of
+ * the draft that already supersedes it, "" when none does. */
+enum db_status review_replaced_decision(struct db_conn *db, const char *case_id, const char *kinds,
+                                        char id_out[37], char draft_out[37]);
 
 /* What completion fixes. */
 struct review_completion {

@@ -4,19 +4,18 @@
  * review_sections_http.c, completion review_complete_http.c. */
 #include "reviews_http.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
 #include "case_path.h"
-#include "decision_input.h"
 #include "handlers.h"
 #include "page.h"
 #include "reference.h"
 #include "reply.h"
 #include "request.h"
 #include "resource.h"
+#include "review_complete.h"
 #include "validate.h"
 
 static struct resource view(const struct review_row *row)
@@ -213,33 +212,6 @@ void api_reviews_get(struct request *rq, struct reply *r)
     review_row_clear(&row);
 }
 
-/* Every planned intervention's type must be in force: it is requested as that type when
- * the review completes. Returns 0, or -1 with the database error set. */
-static int check_planned_types(struct request *rq, struct reply *r, struct check *c, const json_t *overall,
-                               struct cal_date today)
-{
-    char on[CAL_ISO_SIZE], type_id[24], label[256];
-    cal_format_iso(today, on);
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(overall, "interventions"), i, item) {
-        const char *code = json_string_value(json_object_get(item, "type"));
-        if (!decision_is_code(code))
-            continue;
-        enum db_status st = review_intervention_type(rq->db, code, on, type_id, label, sizeof(label));
-        if (st != DB_OK) {
-            db_reply_error(r, st);
-            return -1;
-        }
-        if (!*type_id) {
-            char pointer[64];
-            snprintf(pointer, sizeof(pointer), "/overall_decision/interventions/%zu/type", i);
-            check_fail_pointer(c, pointer, "no such intervention type is in force (see /v1/reference)");
-        }
-    }
-    return 0;
-}
-
 /* The section's new value as JSON text (the caller frees it); NULL clears it. Returns 0,
  * or -1 when memory ran out. */
 static int section_text(const json_t *section, char **out)
@@ -265,8 +237,14 @@ void api_reviews_update(struct request *rq, struct reply *r)
     struct review_patch p;
     check_begin(&c, rq->body, "");
     review_read_patch(&c, &ctx, &p);
-    char *wc = NULL, *od = NULL, *fu = NULL;
-    int failed = check_planned_types(rq, r, &c, p.overall_decision, ctx.today) != 0;
+    /* Every planned intervention's type must be in force: the completion requests it as
+     * that type. */
+    char *wc = NULL, *od = NULL, *fu = NULL, today[CAL_ISO_SIZE];
+    struct intervention_type types[REVIEW_MAX_INTERVENTIONS];
+    size_t n_types;
+    cal_format_iso(ctx.today, today);
+    int failed =
+        review_planned_types(rq, r, &c, p.overall_decision, "/overall_decision", today, types, &n_types) != 0;
     if (!failed && !check_reply_invalid(r, &c)) {
         if (section_text(p.work_capacity, &wc) != 0 || section_text(p.overall_decision, &od) != 0 ||
             section_text(p.follow_up_plan, &fu) != 0) {

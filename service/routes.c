@@ -106,7 +106,9 @@ const struct route routes[] = {
     {"GET", "/v1/cases/{case_id}/plan", api_case_plan, ROLES_MUNICIPAL_STAFF | ROLE_CITIZEN, ROUTE_DB_READ, 0, NULL},
     {"GET", "/v1/me/plan", api_me_plan, ROLE_CITIZEN, ROUTE_DB_READ, 0, NULL},
 
-    {"GET", "/v1/events", api_events_feed, ROLE_INTEGRATION | ROLE_AUDITOR, ROUTE_DB_READ, 0, events_query},
+    /* A write: reading the feed numbers events, and the numbers must be durable before a
+     * consumer sees them. */
+    {"GET", "/v1/events", api_events_feed, ROLE_INTEGRATION | ROLE_AUDITOR, ROUTE_DB_WRITE, 0, events_query},
 
     {"GET", "/v1/access-log", api_access_log_list, ROLE_AUDITOR, ROUTE_DB_READ, 0, access_log_query},
 };

@@ -305,78 +305,112 @@ SELECT json_build_object(
     'version', r.version, 'created_at', rfc3339(r.created_at), 'updated_at', rfc3339(r.updated_at))
 $$;
 
--- The flags the service raises on a case, each with since when and why.
-CREATE FUNCTION case_flags(c cases) RETURNS json LANGUAGE sql STABLE AS
+-- The flags the service raises on a case, each with since when and why. plpgsql, not
+-- SQL, because it runs on every read of a case: plpgsql keeps its query plans for the
+-- session, where a SQL function is planned again on each call.
+CREATE FUNCTION case_flags(c cases) RETURNS json LANGUAGE plpgsql STABLE AS
 $$
-WITH today AS (SELECT danish_today() AS d),
-benefit AS (SELECT b.code FROM reference_items b WHERE b.id = c.benefit_id),
-last_assessment AS (
-    SELECT max(r.completed_on) AS on_date FROM reviews r
-     WHERE r.case_id = c.id AND r.status = 'completed' AND r.work_capacity IS NOT NULL
-       AND (NOT EXISTS (SELECT 1 FROM reference_items k, today
-                         WHERE k.kind = 'decision_kind' AND k.code = 'ressourceforloeb'
-                           AND k.valid_from <= r.completed_on AND (k.valid_to IS NULL OR k.valid_to > r.completed_on))
-            OR (r.work_capacity ->> 'ressourceforloeb_assessed')::boolean)),
-flags AS (
-    SELECT 'kontanthjaelp_year_without_assessment' AS code,
-           greatest(c.benefit_start + interval '1 year',
-                    coalesce(la.on_date + interval '1 year', c.benefit_start + interval '1 year'))::date AS since,
-           'Borgeren har modtaget kontanthjælp sammenhængende i over et år uden en vurdering af arbejdsevnen'
-           || ' (og, så længe reglerne har ressourceforløb, en vurdering af ret til ressourceforløb).' AS why
-      FROM benefit, today, last_assessment la
-     WHERE c.status = 'open' AND benefit.code = 'kontanthjaelp'
-       AND c.benefit_start + interval '1 year' <= today.d
-       AND (la.on_date IS NULL OR la.on_date + interval '1 year' <= today.d)
-    UNION ALL
-    SELECT 'fleksjob_low_hours_without_progression',
-           (greatest(i.started_on, coalesce(max(p.noted_on), i.started_on)) + interval '1 year')::date,
-           'Fleksjob under 5 timer om ugen uden dokumenteret progression i 12 måneder.'
-      FROM interventions i JOIN reference_items t ON t.id = i.type_id
-      LEFT JOIN intervention_progress p ON p.intervention_id = i.id, today
-     WHERE c.status = 'open' AND i.case_id = c.id AND i.status = 'started' AND i.hours_per_week < 5
-       AND coalesce((t.attributes ->> 'fleksjob')::boolean, false)
-     GROUP BY i.id, i.started_on, today.d
-    HAVING greatest(i.started_on, coalesce(max(p.noted_on), i.started_on)) + interval '1 year' <= today.d
-    UNION ALL
-    SELECT 'exemption_expiring', e.to_on - 30,
-           'Fritagelsen for krav og sanktioner udløber ' || to_char(e.to_on, 'YYYY-MM-DD')
-           || '. Retten til indsatser gælder under fritagelsen.'
-      FROM exemptions e, today
-     WHERE e.case_id = c.id AND c.status = 'open' AND e.to_on >= today.d AND e.to_on - 30 <= today.d
-    UNION ALL
-    SELECT 'review_overdue', review_due(c),
-           'Den årlige opfølgning (fremdriftsgarantien) er ikke gennemført inden fristen.'
-      FROM today
-     WHERE c.status = 'open' AND review_due(c) < today.d)
-SELECT coalesce(json_agg(json_build_object('code', code, 'since', since, 'why', why) ORDER BY since, code), '[]')
-  FROM flags
+DECLARE
+    today CONSTANT date := danish_today();
+    due date;
+    assessed date;
+    flags json[] := '{}';
+    f record;
+BEGIN
+    IF c.status <> 'open' THEN
+        RETURN '[]';
+    END IF;
+
+    -- A year of kontanthjælp without a work capacity assessment (and, while the rules
+    -- have ressourceforløb, without an assessment of the right to one).
+    IF c.benefit_start + interval '1 year' <= today
+       AND (SELECT b.code FROM reference_items b WHERE b.id = c.benefit_id) = 'kontanthjaelp' THEN
+        SELECT max(r.completed_on) INTO assessed FROM reviews r
+         WHERE r.case_id = c.id AND r.status = 'completed' AND r.work_capacity IS NOT NULL
+           AND (NOT EXISTS (SELECT 1 FROM reference_items k
+                             WHERE k.kind = 'decision_kind' AND k.code = 'ressourceforloeb'
+                               AND k.valid_from <= r.completed_on
+                               AND (k.valid_to IS NULL OR k.valid_to > r.completed_on))
+                OR (r.work_capacity ->> 'ressourceforloeb_assessed')::boolean);
+        IF assessed IS NULL OR assessed + interval '1 year' <= today THEN
+            flags := flags || json_build_object(
+                'code', 'kontanthjaelp_year_without_assessment',
+                'since', greatest(c.benefit_start + interval '1 year', assessed + interval '1 year')::date,
+                'why', 'Borgeren har modtaget kontanthjælp sammenhængende i over et år uden en vurdering af '
+                       || 'arbejdsevnen (og, så længe reglerne har ressourceforløb, en vurdering af ret til '
+                       || 'ressourceforløb).');
+        END IF;
+    END IF;
+
+    -- A fleksjob under 5 hours a week without documented progression for 12 months.
+    FOR f IN
+        SELECT (greatest(i.started_on, coalesce(max(p.noted_on), i.started_on)) + interval '1 year')::date AS since
+          FROM interventions i JOIN reference_items t ON t.id = i.type_id
+          LEFT JOIN intervention_progress p ON p.intervention_id = i.id
+         WHERE i.case_id = c.id AND i.status = 'started' AND i.hours_per_week < 5
+           AND coalesce((t.attributes ->> 'fleksjob')::boolean, false)
+         GROUP BY i.id, i.started_on
+        HAVING greatest(i.started_on, coalesce(max(p.noted_on), i.started_on)) + interval '1 year' <= today
+    LOOP
+        flags := flags || json_build_object(
+            'code', 'fleksjob_low_hours_without_progression', 'since', f.since,
+            'why', 'Fleksjob under 5 timer om ugen uden dokumenteret progression i 12 måneder.');
+    END LOOP;
+
+    -- An exemption from requirements and sanctions that ends within 30 days.
+    FOR f IN
+        SELECT e.to_on FROM exemptions e
+         WHERE e.case_id = c.id AND e.to_on >= today AND e.to_on - 30 <= today
+    LOOP
+        flags := flags || json_build_object(
+            'code', 'exemption_expiring', 'since', f.to_on - 30,
+            'why', 'Fritagelsen for krav og sanktioner udløber ' || to_char(f.to_on, 'YYYY-MM-DD')
+                   || '. Retten til indsatser gælder under fritagelsen.');
+    END LOOP;
+
+    due := review_due(c);
+    IF due < today THEN
+        flags := flags || json_build_object(
+            'code', 'review_overdue', 'since', due,
+            'why', 'Den årlige opfølgning (fremdriftsgarantien) er ikke gennemført inden fristen.');
+    END IF;
+
+    RETURN (SELECT coalesce(json_agg(x ORDER BY x ->> 'since', x ->> 'code'), '[]') FROM unnest(flags) x);
+END
 $$;
 
--- The case document now shows its next review and its flags.
-CREATE OR REPLACE FUNCTION case_document(c cases) RETURNS json LANGUAGE sql STABLE AS
+-- The case document now shows its next review and its flags (plpgsql for the reason
+-- case_flags is).
+CREATE OR REPLACE FUNCTION case_document(c cases) RETURNS json LANGUAGE plpgsql STABLE AS
 $$
-SELECT json_build_object(
-    'id', c.id,
-    'citizen_id', c.citizen_id,
-    'municipality', c.municipality,
-    'target_group', reference_brief(tg),
-    'target_group_since', c.target_group_since,
-    'benefit', reference_brief(b),
-    'benefit_start', c.benefit_start,
-    'caseworker', c.caseworker,
-    'coordinating_caseworker', c.coordinating_caseworker,
-    'status', c.status,
-    'close_reason', c.close_reason,
-    'closed_at', rfc3339(c.closed_at),
-    'caseworker_changes', (SELECT greatest(count(*) - 1, 0) FROM caseworker_assignments a
-                            WHERE a.case_id = c.id AND a.role = 'caseworker'),
-    'next_review_due', CASE WHEN c.status = 'open' THEN review_due(c) END,
-    'flags', case_flags(c),
-    'version', c.version,
-    'created_at', rfc3339(c.created_at),
-    'updated_at', rfc3339(c.updated_at))
-FROM reference_items tg, reference_items b
-WHERE tg.id = c.target_group_id AND b.id = c.benefit_id
+DECLARE
+    doc json;
+BEGIN
+    SELECT json_build_object(
+        'id', c.id,
+        'citizen_id', c.citizen_id,
+        'municipality', c.municipality,
+        'target_group', reference_brief(tg),
+        'target_group_since', c.target_group_since,
+        'benefit', reference_brief(b),
+        'benefit_start', c.benefit_start,
+        'caseworker', c.caseworker,
+        'coordinating_caseworker', c.coordinating_caseworker,
+        'status', c.status,
+        'close_reason', c.close_reason,
+        'closed_at', rfc3339(c.closed_at),
+        'caseworker_changes', (SELECT greatest(count(*) - 1, 0) FROM caseworker_assignments a
+                                WHERE a.case_id = c.id AND a.role = 'caseworker'),
+        'next_review_due', CASE WHEN c.status = 'open' THEN review_due(c) END,
+        'flags', case_flags(c),
+        'version', c.version,
+        'created_at', rfc3339(c.created_at),
+        'updated_at', rfc3339(c.updated_at))
+      INTO doc
+      FROM reference_items tg, reference_items b
+     WHERE tg.id = c.target_group_id AND b.id = c.benefit_id;
+    RETURN doc;
+END
 $$;
 
 -- The citizen's plan: what the last review found, the decisions in force (a remitted

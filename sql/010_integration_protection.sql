@@ -2,8 +2,37 @@
 -- writes, the data's municipality on every access-log row, the citizen's own view of the
 -- log, and what worklists, caseload and statistics need.
 
--- Everything at or below purged_through has been deleted from events; the feed answers
--- 410 for a reader that is further behind than that.
+-- The feed's sequence numbers. An event's seq is taken when it is written, but
+-- transactions commit in another order than they write, so a reader that followed seq
+-- could pass an event whose transaction was still running and never see it. The feed
+-- therefore numbers events itself, in a second step, and only those of transactions that
+-- can no longer commit before others (txid below the oldest running transaction): each
+-- read first gives the next positions, under a lock, to such events in (txid, seq) order.
+-- Positions only ever grow and are given once, so a consumer that keeps the last one it
+-- saw never misses an event or sees one twice; writers are never serialised.
+ALTER TABLE events ADD COLUMN position bigint UNIQUE;
+CREATE SEQUENCE event_positions AS bigint;
+
+CREATE FUNCTION events_assign_positions() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    e record;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7201405513);
+    FOR e IN SELECT seq FROM events
+              WHERE position IS NULL AND txid < pg_snapshot_xmin(pg_current_snapshot())
+              ORDER BY txid, seq
+    LOOP
+        UPDATE events SET position = nextval('event_positions') WHERE seq = e.seq;
+    END LOOP;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION events_assign_positions() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION events_assign_positions() TO fremdrift_app;
+
+-- Everything at or below purged_through (a position) has been deleted from events; the
+-- feed answers 410 for a reader that is further behind than that.
 CREATE TABLE event_retention (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     purged_through bigint NOT NULL DEFAULT 0

@@ -1,6 +1,7 @@
 /* The citizen's plan over HTTP before any review, a remitted decision leaving
- * decisions_in_force, /v1/me/plan holding exactly the citizen's own open cases, and nobody
- * else reading it. The plan after a review is checked by the full cycle in test_reviews.c. */
+ * decisions_in_force and then replaced by the next review's, /v1/me/plan holding exactly
+ * the citizen's own open cases, and nobody else reading it. The plan after a review is
+ * checked by the full cycle in test_reviews.c. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +46,7 @@ static json_t *get_plan(const struct fx_actor *a, const char *case_id)
 {
     char path[128];
     plan_path(case_id, path);
-    struct http_response r;
-    fx_call("GET", path, a, NULL, NULL, 0, &r);
-    fx_assert_status(&r, 200);
-    json_t *doc = fx_body(&r);
-    http_response_free(&r);
-    return doc;
+    return fx_get_json(a, path);
 }
 
 /* The entry of decision id in the plan's decisions_in_force (borrowed), or NULL. */
@@ -144,19 +140,34 @@ Test(plan, before_any_review_shows_decisions_in_force_interventions_and_the_firs
     world_close(&w);
 }
 
-Test(plan, a_remitted_decision_disappears_from_decisions_in_force, .timeout = FX_TIMEOUT * 2)
+/* A case from before these dates (fx_create_case: since 2025-03-01). */
+static void world_open_2025(struct world *w)
 {
-    /* A case from before these dates (fx_create_case: since 2025-03-01). */
-    struct world w;
-    fx_today(w.today);
-    fx_staff(&w.cw, "caseworker", FX_MUNICIPALITY);
-    fx_new_case(&w.cw, w.cpr, w.citizen_id, w.case_id);
-    fx_citizen(&w.citizen, w.cpr);
+    fx_today(w->today);
+    fx_staff(&w->cw, "caseworker", FX_MUNICIPALITY);
+    fx_new_case(&w->cw, w->cpr, w->citizen_id, w->case_id);
+    fx_citizen(&w->citizen, w->cpr);
+}
+
+/* Decision (issued on 4 April 2026) is appealed on 20 April, upheld and forwarded on 6 May,
+ * and remitted by the board on 3 August: it loses its force and the municipality owes a
+ * new decision. appeal gets the appeal. */
+static void remit(const struct world *w, const char *decision, char appeal[FX_UUID_LEN])
+{
     struct fx_actor board;
     fx_national(&board, "appeals_board");
+    fx_file_appeal(&w->cw, decision, "2026-04-20", "written", "Jeg er uenig.", appeal);
+    json_decref(fx_reconsider(&w->cw, appeal, "upheld", "2026-05-06", NULL, "Kommunen fastholder afgørelsen."));
+    json_decref(fx_rule(&board, appeal, "remitted", "2026-08-03"));
+    fx_actor_free(&board);
+}
+
+Test(plan, a_remitted_decision_disappears_from_decisions_in_force, .timeout = FX_TIMEOUT * 2)
+{
+    struct world w;
+    world_open_2025(&w);
     char refusal[FX_UUID_LEN], placement[FX_UUID_LEN], appeal[FX_UUID_LEN];
-    /* Issued on Holy Saturday 2026 (appeal deadline Monday 4 May); appealed on 20 April,
-     * upheld and forwarded on 6 May, remitted by the board on 3 August. */
+    /* Issued on Holy Saturday 2026: the appeal deadline is Monday 4 May. */
     fx_issued_decision(&w.cw, w.case_id, "overall", "refused", "2026-04-04", refusal);
     fx_issued_decision(&w.cw, w.case_id, "placement", "granted", "2026-04-04", placement);
     json_t *plan = get_plan(&w.citizen, w.case_id);
@@ -165,9 +176,7 @@ Test(plan, a_remitted_decision_disappears_from_decisions_in_force, .timeout = FX
     cr_assert_not_null(in_force_entry(plan, placement));
     json_decref(plan);
 
-    fx_file_appeal(&w.cw, refusal, "2026-04-20", "written", "Jeg er uenig.", appeal);
-    json_decref(fx_reconsider(&w.cw, appeal, "upheld", "2026-05-06", NULL, "Kommunen fastholder afgørelsen."));
-    json_decref(fx_rule(&board, appeal, "remitted", "2026-08-03"));
+    remit(&w, refusal, appeal);
 
     const struct fx_actor *readers[] = {&w.cw, &w.citizen};
     for (int i = 0; i < 2; i++) {
@@ -177,7 +186,46 @@ Test(plan, a_remitted_decision_disappears_from_decisions_in_force, .timeout = FX
         cr_assert_eq(json_array_size(json_object_get(plan, "decisions_in_force")), 1);
         json_decref(plan);
     }
-    fx_actor_free(&board);
+    world_close(&w);
+}
+
+Test(plan, a_remitted_decision_is_superseded_by_the_next_reviews_and_the_appeal_records_it,
+     .timeout = FX_TIMEOUT * 3)
+{
+    struct world w;
+    world_open_2025(&w);
+    char refusal[FX_UUID_LEN], appeal[FX_UUID_LEN], review[FX_UUID_LEN], placement[FX_UUID_LEN];
+    char overall[FX_UUID_LEN];
+    fx_issued_decision(&w.cw, w.case_id, "placement", "refused", "2026-04-04", refusal);
+    remit(&w, refusal, appeal);
+
+    /* The review's placement decision is the new decision the remittal asked for. */
+    json_t *doc = fx_completed_review(&w.cw, &w.citizen, w.case_id, review);
+    snprintf(placement, sizeof(placement), "%s", json_string_value(json_object_get(doc, "placement_decision_id")));
+    snprintf(overall, sizeof(overall), "%s", json_string_value(json_object_get(doc, "overall_decision_id")));
+    json_decref(doc);
+    doc = fx_get_decision(&w.cw, refusal);
+    fx_assert_member(doc, "status", "superseded");
+    fx_assert_member(doc, "superseded_by_id", placement);
+    fx_assert_member(json_object_get(doc, "force_lost"), "reason", "remitted");
+    json_decref(doc);
+    doc = fx_get_decision(&w.cw, placement);
+    fx_assert_member(doc, "supersedes_id", refusal);
+    json_decref(doc);
+    doc = fx_get_appeal(&w.citizen, appeal);
+    json_t *timeline = json_object_get(doc, "timeline");
+    json_t *last = json_array_get(timeline, json_array_size(timeline) - 1);
+    fx_assert_member(last, "step", "new_decision_issued");
+    fx_assert_member(json_object_get(last, "details"), "decision_id", placement);
+    json_decref(doc);
+
+    json_t *plan = get_plan(&w.citizen, w.case_id);
+    cr_assert_eq(json_array_size(json_object_get(plan, "decisions_in_force")), 2,
+                 "the plan has %zu decisions in force, want the review's 2",
+                 json_array_size(json_object_get(plan, "decisions_in_force")));
+    cr_assert_not_null(in_force_entry(plan, placement), "the review's placement decision is not in the plan");
+    cr_assert_not_null(in_force_entry(plan, overall), "the review's overall decision is not in the plan");
+    json_decref(plan);
     world_close(&w);
 }
 

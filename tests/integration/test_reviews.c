@@ -1,7 +1,9 @@
 /* The annual review over HTTP: the full cycle from case to decisions, plan and next due
- * date; completion refused naming each missing section; "no interventions"; immutability;
+ * date; completion refused naming each missing section; "no interventions"; each review's
+ * decisions superseding the last ones (a draft successor refusing that, 409); immutability;
  * who may write which section; advice; the placement hearing; progression between two
- * reviews (the first backdated as the schema owner). */
+ * reviews (the first backdated as the schema owner). A remitted decision replaced by the
+ * review's is test_plan.c's. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,16 +71,6 @@ static json_t *section(json_t *review, const char *name)
     return json_object_get(json_object_get(review, "sections"), name);
 }
 
-/* GET path as a, asserting 200; the caller json_decref's the body. */
-static json_t *get_ok(const struct fx_actor *a, const char *path)
-{
-    struct http_response r;
-    fx_call("GET", path, a, NULL, NULL, 0, &r);
-    fx_assert_status(&r, 200);
-    json_t *doc = fx_body(&r);
-    http_response_free(&r);
-    return doc;
-}
 
 static void assert_status_404(const struct fx_actor *a, const char *method, const char *path, json_t *body)
 {
@@ -95,7 +87,7 @@ static json_t *case_decisions(const struct fx_actor *a, const char *case_id)
 {
     char path[160];
     snprintf(path, sizeof(path), "/v1/decisions?case_id=%s&limit=100", case_id);
-    json_t *doc = get_ok(a, path);
+    json_t *doc = fx_get_json(a, path);
     json_t *items = json_incref(json_object_get(doc, "items"));
     cr_assert(json_is_array(items), "the decision list has no items[]");
     json_decref(doc);
@@ -219,6 +211,9 @@ static void assert_cycle_plan(json_t *plan, struct world *w, const char *review,
 
     for (size_t i = 0; i < n_decisions; i++)
         assert_plan_decision(plan, &w->cw, decisions[i]);
+    cr_assert_eq(json_array_size(json_object_get(plan, "decisions_in_force")), n_decisions,
+                 "the plan has %zu decisions in force, want %zu",
+                 json_array_size(json_object_get(plan, "decisions_in_force")), n_decisions);
 
     json_t *interventions = json_object_get(plan, "interventions");
     json_t *running = json_object_get(interventions, "running");
@@ -355,23 +350,39 @@ Test(reviews, full_cycle_from_case_to_decisions_plan_and_next_review_in_12_month
     cr_assert((subject && strstr(subject, "Virksomhedspraktik")) || (facts && strstr(facts, "Virksomhedspraktik")),
               "the overall decision names no planned intervention: %s / %s", subject ? subject : "(none)",
               facts ? facts : "(none)");
+    fx_assert_member(doc, "supersedes_id", overall);
     assert_appealable(doc, w.today);
     json_decref(doc);
 
-    /* The plan, as staff and as the citizen reads it. */
-    const char *decisions[] = {overall, sub, placement, new_overall};
+    /* The review's overall decision replaced the one in force before it. The mentor's
+     * sub-decision, granted under that one, stays in force under it: the intervention was
+     * granted and runs. */
+    doc = fx_get_decision(&w.cw, overall);
+    fx_assert_member(doc, "status", "superseded");
+    fx_assert_member(doc, "superseded_by_id", new_overall);
+    cr_assert(json_is_false(json_object_get(doc, "in_force")), "the replaced overall decision is still in force");
+    json_decref(doc);
+    doc = fx_get_decision(&w.cw, sub);
+    fx_assert_member(doc, "status", "issued");
+    fx_assert_member(doc, "parent_id", overall);
+    cr_assert(json_is_true(json_object_get(doc, "in_force")), "the running intervention's decision lost force");
+    json_decref(doc);
+
+    /* The plan, as staff and as the citizen reads it: this year's decisions and the
+     * running intervention's, not the replaced overall decision. */
+    const char *decisions[] = {sub, placement, new_overall};
     char path[160];
     snprintf(path, sizeof(path), "/v1/cases/%s/plan", w.case_id);
-    json_t *plan = get_ok(&w.cw, path);
-    assert_cycle_plan(plan, &w, review, decisions, 4, planned, due);
+    json_t *plan = fx_get_json(&w.cw, path);
+    assert_cycle_plan(plan, &w, review, decisions, 3, planned, due);
     json_decref(plan);
-    plan = get_ok(&w.citizen, path);
-    assert_cycle_plan(plan, &w, review, decisions, 4, planned, due);
+    plan = fx_get_json(&w.citizen, path);
+    assert_cycle_plan(plan, &w, review, decisions, 3, planned, due);
     json_decref(plan);
-    json_t *mine = get_ok(&w.citizen, "/v1/me/plan");
+    json_t *mine = fx_get_json(&w.citizen, "/v1/me/plan");
     json_t *plans = json_object_get(mine, "plans");
     cr_assert_eq(json_array_size(plans), 1, "/v1/me/plan has %zu plans, want 1", json_array_size(plans));
-    assert_cycle_plan(json_array_get(plans, 0), &w, review, decisions, 4, planned, due);
+    assert_cycle_plan(json_array_get(plans, 0), &w, review, decisions, 3, planned, due);
     json_decref(mine);
 
     /* And the case itself. */
@@ -503,19 +514,32 @@ Test(reviews, writes_and_completion_need_if_match, .timeout = FX_TIMEOUT)
 
 /* ---- what completion issues ---- */
 
+/* A review of w's case held today with the sections of mask filled; id gets it. */
+static void scheduled_review(const struct world *w, unsigned mask, char id[FX_UUID_LEN])
+{
+    char planned[11];
+    day(w, 14, planned);
+    fx_schedule_review(&w->cw, w->case_id, w->today, id);
+    fx_fill_review(&w->cw, &w->citizen, id, w->today, planned, mask);
+}
+
+/* Sets the review's overall decision to no interventions, for reasons. */
+static void decide_no_interventions(const struct world *w, const char *review, const char *reasons)
+{
+    json_decref(fx_review_ok(&w->cw, "PATCH", review, NULL,
+                             json_pack("{s:{s:s, s:s, s:[s]}}", "overall_decision", "outcome", "no_interventions",
+                                       "reasons", reasons, "legal_basis", fx_provision_on(w->today))));
+}
+
 Test(reviews, no_interventions_review_issues_a_no_intervention_decision_with_reasons_and_guidance,
      .timeout = FX_TIMEOUT * 2)
 {
     struct world w;
     world_open(&w, FX_MUNICIPALITY);
-    char review[FX_UUID_LEN], planned[11];
-    day(&w, 14, planned);
-    fx_schedule_review(&w.cw, w.case_id, w.today, review);
-    fx_fill_review(&w.cw, &w.citizen, review, w.today, planned, FX_SEC_ALL & ~FX_SEC_BIT(FX_SEC_OVERALL_DECISION));
+    char review[FX_UUID_LEN];
+    scheduled_review(&w, FX_SEC_ALL & ~FX_SEC_BIT(FX_SEC_OVERALL_DECISION), review);
     static const char reasons[] = "Borgeren er i behandling på hospitalet, og en indsats nu vil forværre helbredet.";
-    json_decref(fx_review_ok(&w.cw, "PATCH", review, NULL,
-                             json_pack("{s:{s:s, s:s, s:[s]}}", "overall_decision", "outcome", "no_interventions",
-                                       "reasons", reasons, "legal_basis", fx_provision_on(w.today))));
+    decide_no_interventions(&w, review, reasons);
     json_t *doc = fx_complete_review(&w.cw, review);
     fx_assert_member(section(doc, "overall_decision"), "outcome", "no_interventions");
     char id[FX_UUID_LEN];
@@ -536,7 +560,7 @@ Test(reviews, no_interventions_review_issues_a_no_intervention_decision_with_rea
     /* Nothing was planned, so nothing was requested. */
     char path[160];
     snprintf(path, sizeof(path), "/v1/cases/%s/interventions?status=requested", w.case_id);
-    doc = get_ok(&w.cw, path);
+    doc = fx_get_json(&w.cw, path);
     cr_assert_eq(json_array_size(json_object_get(doc, "items")), 0, "a no-interventions review requested some");
     json_decref(doc);
     world_close(&w);
@@ -579,6 +603,155 @@ Test(reviews, refused_placement_without_the_citizen_at_the_meeting_needs_a_heari
               reasons ? reasons : "(none)");
     assert_appealable(doc, w.today);
     json_decref(doc);
+    world_close(&w);
+}
+
+/* ---- last year's decisions replaced ---- */
+
+/* The ids of the decisions the completed review doc issued. */
+static void issued_by(json_t *doc, char placement[FX_UUID_LEN], char overall[FX_UUID_LEN])
+{
+    const char *p = json_string_value(json_object_get(doc, "placement_decision_id"));
+    const char *o = json_string_value(json_object_get(doc, "overall_decision_id"));
+    cr_assert(p && o, "the completed review names no decisions");
+    snprintf(placement, FX_UUID_LEN, "%s", p);
+    snprintf(overall, FX_UUID_LEN, "%s", o);
+}
+
+/* Fails unless decision old is superseded by replacement and out of force, and replacement
+ * is issued and names old as the decision it supersedes. */
+static void assert_replaced(const struct fx_actor *a, const char *old, const char *replacement)
+{
+    json_t *doc = fx_get_decision(a, old);
+    fx_assert_member(doc, "status", "superseded");
+    fx_assert_member(doc, "superseded_by_id", replacement);
+    cr_assert(json_is_false(json_object_get(doc, "in_force")), "the replaced decision %s is in force", old);
+    json_decref(doc);
+    doc = fx_get_decision(a, replacement);
+    fx_assert_member(doc, "status", "issued");
+    fx_assert_member(doc, "supersedes_id", old);
+    cr_assert(json_is_true(json_object_get(doc, "in_force")), "the replacement %s is not in force", replacement);
+    json_decref(doc);
+}
+
+/* The number of items GET path lists (its first page, up to 100). */
+static size_t count_items(const struct fx_actor *a, const char *path)
+{
+    json_t *doc = fx_get_json(a, path);
+    size_t n = json_array_size(json_object_get(doc, "items"));
+    json_decref(doc);
+    return n;
+}
+
+Test(reviews, a_second_review_supersedes_the_first_reviews_decisions_and_the_plan_shows_only_its_own,
+     .timeout = FX_TIMEOUT * 3)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char first[FX_UUID_LEN], second[FX_UUID_LEN], path[160];
+    char placement1[FX_UUID_LEN], overall1[FX_UUID_LEN], placement2[FX_UUID_LEN], overall2[FX_UUID_LEN];
+    json_t *doc = fx_completed_review(&w.cw, &w.citizen, w.case_id, first);
+    issued_by(doc, placement1, overall1);
+    json_decref(doc);
+
+    /* This year the review decides on no interventions: a no_intervention decision replaces
+     * last year's overall decision all the same. */
+    scheduled_review(&w, FX_SEC_ALL & ~FX_SEC_BIT(FX_SEC_OVERALL_DECISION), second);
+    decide_no_interventions(&w, second, "Borgeren er i behandling og skal ikke have en indsats nu.");
+    doc = fx_complete_review(&w.cw, second);
+    issued_by(doc, placement2, overall2);
+    json_decref(doc);
+
+    assert_replaced(&w.cw, placement1, placement2);
+    assert_replaced(&w.cw, overall1, overall2);
+    doc = fx_get_decision(&w.cw, overall2);
+    fx_assert_member(json_object_get(doc, "kind"), "code", "no_intervention");
+    json_decref(doc);
+
+    snprintf(path, sizeof(path), "/v1/cases/%s/plan", w.case_id);
+    const struct fx_actor *readers[] = {&w.cw, &w.citizen};
+    for (int i = 0; i < 2; i++) {
+        json_t *plan = fx_get_json(readers[i], path);
+        json_t *list = json_object_get(plan, "decisions_in_force");
+        cr_assert_eq(json_array_size(list), 2, "the plan has %zu decisions in force, want this year's 2",
+                     json_array_size(list));
+        assert_plan_decision(plan, &w.cw, placement2);
+        assert_plan_decision(plan, &w.cw, overall2);
+        cr_assert_null(in_force_entry(plan, placement1), "last year's placement decision is still in the plan");
+        cr_assert_null(in_force_entry(plan, overall1), "last year's overall decision is still in the plan");
+        json_decref(plan);
+    }
+    world_close(&w);
+}
+
+Test(reviews, a_draft_already_superseding_last_years_decision_is_409_naming_it_and_nothing_is_written,
+     .timeout = FX_TIMEOUT * 3)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char first[FX_UUID_LEN], second[FX_UUID_LEN], decisions_path[160], interventions_path[160];
+    char placement1[FX_UUID_LEN], overall1[FX_UUID_LEN], placement2[FX_UUID_LEN], overall2[FX_UUID_LEN];
+    json_t *doc = fx_completed_review(&w.cw, &w.citizen, w.case_id, first);
+    issued_by(doc, placement1, overall1);
+    json_decref(doc);
+
+    /* The caseworker has begun replacing both decisions by hand. */
+    char drafts[2][FX_UUID_LEN];
+    const char *const kinds[2] = {"placement", "overall"}, *const replaced[2] = {placement1, overall1};
+    for (int i = 0; i < 2; i++) {
+        json_t *body = fx_decision_body(w.case_id, kinds[i], "granted");
+        json_object_set_new(body, "supersedes_id", json_string(replaced[i]));
+        fx_create_decision(&w.cw, body, drafts[i]);
+    }
+    scheduled_review(&w, FX_SEC_ALL, second);
+    snprintf(decisions_path, sizeof(decisions_path), "/v1/decisions?case_id=%s&limit=100", w.case_id);
+    snprintf(interventions_path, sizeof(interventions_path), "/v1/cases/%s/interventions?limit=100", w.case_id);
+    size_t decisions = count_items(&w.cw, decisions_path);
+    size_t interventions = count_items(&w.cw, interventions_path);
+    cr_assert_eq(decisions, 4, "the case has %zu decisions, want last year's 2 and the 2 drafts", decisions);
+
+    /* Each draft in turn refuses the completion, named; once it is issued, it is what the
+     * review replaces. */
+    for (int i = 0; i < 2; i++) {
+        json_t *before = fx_get_review(&w.cw, second);
+        struct http_response r;
+        fx_review_write(&w.cw, "POST", second, "/complete", json_object(), &r);
+        cr_assert_eq(r.status, 409, "completion with a draft successor answered %d: %.300s", r.status, r.body);
+        fx_assert_problem(&r, 409);
+        json_t *problem = fx_body(&r);
+        http_response_free(&r);
+        fx_assert_member(problem, "type", "https://fremdrift.dk/problems/conflict");
+        const char *detail = json_string_value(json_object_get(problem, "detail"));
+        cr_assert(detail && strstr(detail, drafts[i]), "the 409 does not name the %s draft %s: %s", kinds[i],
+                  drafts[i], detail ? detail : "(none)");
+        json_decref(problem);
+
+        json_t *after = fx_get_review(&w.cw, second);
+        fx_assert_member(after, "status", "scheduled");
+        fx_assert_member(after, "placement_decision_id", NULL);
+        fx_assert_member(after, "overall_decision_id", NULL);
+        cr_assert_eq(integer_of(after, "version"), integer_of(before, "version"), "a refused completion wrote");
+        json_decref(after);
+        json_decref(before);
+        cr_assert_eq(count_items(&w.cw, decisions_path), decisions, "a refused completion left decisions");
+        cr_assert_eq(count_items(&w.cw, interventions_path), interventions,
+                     "a refused completion requested interventions");
+        doc = fx_get_decision(&w.cw, replaced[i]);
+        fx_assert_member(doc, "status", "issued");
+        json_decref(doc);
+        doc = fx_get_decision(&w.cw, drafts[i]);
+        fx_assert_member(doc, "status", "draft");
+        json_decref(doc);
+
+        json_decref(fx_issue_decision(&w.cw, drafts[i], NULL));
+        assert_replaced(&w.cw, replaced[i], drafts[i]);
+    }
+
+    doc = fx_complete_review(&w.cw, second);
+    issued_by(doc, placement2, overall2);
+    json_decref(doc);
+    assert_replaced(&w.cw, drafts[0], placement2);
+    assert_replaced(&w.cw, drafts[1], overall2);
     world_close(&w);
 }
 
@@ -831,7 +1004,7 @@ Test(reviews, scheduling_creates_one_open_review_whose_period_starts_at_the_targ
     fx_call("POST", path, &w.cw, json_pack("{s:s}", "meeting_on", meeting), NULL, 0, &r);
     fx_assert_problem(&r, 409);
     http_response_free(&r);
-    doc = get_ok(&w.cw, path);
+    doc = fx_get_json(&w.cw, path);
     cr_assert_eq(json_array_size(json_object_get(doc, "items")), 1, "the case lists %zu reviews, want 1",
                  json_array_size(json_object_get(doc, "items")));
     json_decref(doc);
@@ -943,7 +1116,7 @@ Test(reviews, a_second_review_reports_each_indicators_change_since_the_first, .t
     /* The plan shows both, oldest first, and the next review a year from today. */
     fx_date_add_months(w.today, 12, due);
     snprintf(path, sizeof(path), "/v1/cases/%s/plan", w.case_id);
-    json_t *plan = get_ok(&w.cw, path);
+    json_t *plan = fx_get_json(&w.cw, path);
     fx_assert_member(plan, "next_review_due", due);
     fx_assert_member(json_object_get(plan, "last_review"), "id", second);
     json_t *over_time = json_object_get(plan, "indicators_over_time");

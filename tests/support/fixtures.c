@@ -1298,3 +1298,167 @@ void fx_backdate_review(const char *id, const char *completed_on)
     owner_run(c, "COMMIT", 0, NULL, -1);
     PQfinish(c);
 }
+
+/* ---- integration and data protection (issue 5) ---- */
+
+json_t *fx_get_json(const struct fx_actor *a, const char *path)
+{
+    struct http_response r;
+    fx_call("GET", path, a, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    http_response_free(&r);
+    return doc;
+}
+
+void fx_random_cpr_born(int year, char out[11])
+{
+    cr_assert(year >= 1900 && year <= 2036, "no century digit is tested for births in %d", year);
+    uint64_t r = fx_random_u64();
+    int month = 1 + (int)(r % 12);
+    r /= 12;
+    int day = 1 + (int)(r % (uint64_t)days_in_month(year, month));
+    r /= 31;
+    int century = year < 2000 ? (int)(r % 4) : 4;
+    r /= 4;
+    int serial = (int)(r % 1000);
+    snprintf(out, 11, "%02d%02d%02d%d%03d", day, month, year % 100, century, serial);
+}
+
+void fx_close_case(const struct fx_actor *staff, const char *case_id)
+{
+    json_t *doc = fx_get_case(staff, case_id);
+    char if_match[24], path[128];
+    fx_if_match(doc, if_match);
+    json_decref(doc);
+    snprintf(path, sizeof(path), "/v1/cases/%s/close", case_id);
+    const struct http_header h[] = {{"If-Match", if_match}};
+    struct http_response r;
+    fx_call("POST", path, staff, json_pack("{s:s}", "reason", "Borgeren er flyttet til en anden kommune."), h, 1,
+            &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+}
+
+json_t *fx_worklist_rows(const struct fx_actor *a, const char *name, const char *caseworker, int limit)
+{
+    json_t *rows = json_array();
+    char cursor[64] = "", last_since[11] = "", last_id[FX_UUID_LEN] = "";
+    for (int page = 0; page < 200; page++) {
+        char path[512];
+        snprintf(path, sizeof(path), "/v1/worklists/%s?limit=%d%s%s%s%s", name, limit,
+                 caseworker ? "&caseworker=" : "", caseworker ? caseworker : "", *cursor ? "&cursor=" : "", cursor);
+        json_t *doc = fx_get_json(a, path);
+        json_t *items = json_object_get(doc, "items"), *row;
+        cr_assert(json_is_array(items), "GET %s has no items[]", path);
+        cr_assert(json_array_size(items) <= (size_t)limit, "GET %s gave %zu rows", path, json_array_size(items));
+        size_t i;
+        json_array_foreach(items, i, row) {
+            const char *since = json_string_value(json_object_get(row, "since"));
+            const char *id = json_string_value(json_object_get(row, "resource_id"));
+            cr_assert(since && strlen(since) == 10 && id && strlen(id) == FX_UUID_LEN - 1,
+                      "worklist %s: a row without since or resource_id", name);
+            int order = strcmp(since, last_since);
+            cr_assert(order > 0 || (order == 0 && strcmp(id, last_id) > 0),
+                      "worklist %s: %s %s comes after %s %s (out of order, or listed twice)", name, since, id,
+                      last_since, last_id);
+            memcpy(last_since, since, sizeof(last_since));
+            memcpy(last_id, id, sizeof(last_id));
+        }
+        json_array_extend(rows, items);
+        const char *next = json_string_value(json_object_get(doc, "next_cursor"));
+        if (!next) {
+            cr_assert(json_is_null(json_object_get(doc, "next_cursor")), "GET %s: next_cursor is neither a string "
+                                                                           "nor null", path);
+            json_decref(doc);
+            return rows;
+        }
+        cr_assert(strlen(next) < sizeof(cursor));
+        snprintf(cursor, sizeof(cursor), "%s", next);
+        json_decref(doc);
+    }
+    cr_assert_fail("worklist %s does not end after 200 pages", name);
+    return rows;
+}
+
+json_t *fx_find_row(json_t *rows, const char *key, const char *value)
+{
+    cr_assert(json_is_array(rows), "not an array");
+    json_t *found = NULL, *row;
+    size_t i;
+    json_array_foreach(rows, i, row) {
+        const char *v = json_string_value(json_object_get(row, key));
+        if (v && strcmp(v, value) == 0) {
+            cr_assert_null(found, "%s %s is listed twice", key, value);
+            found = row;
+        }
+    }
+    return found;
+}
+
+PGconn *fx_pg_service(void)
+{
+    PGconn *c = PQconnectdb(fx_env("FREMDRIFT_DATABASE_URL"));
+    cr_assert_eq(PQstatus(c), CONNECTION_OK, "cannot connect as the service role: %s", PQerrorMessage(c));
+    return c;
+}
+
+PGconn *fx_pg_owner(void)
+{
+    return owner_connect();
+}
+
+PGresult *fx_pg_ok(PGconn *c, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    cr_assert(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+    return res;
+}
+
+long long fx_pg_value(PGconn *c, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = fx_pg_ok(c, sql, n, params);
+    cr_assert(PQntuples(res) == 1 && PQnfields(res) >= 1 && !PQgetisnull(res, 0, 0),
+              "%s returned %d rows (or NULL), want one value", sql, PQntuples(res));
+    long long v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return v;
+}
+
+void fx_pg_begin_as(PGconn *c, const char *role, const char *sub, const char *municipality)
+{
+    PQclear(fx_pg_ok(c, "BEGIN", 0, NULL));
+    const char *values[] = {role, sub, municipality ? municipality : ""};
+    PQclear(fx_pg_ok(c,
+                     "SELECT set_config('fremdrift.role', $1, true), set_config('fremdrift.sub', $2, true), "
+                     "set_config('fremdrift.municipality', $3, true)",
+                     3, values));
+}
+
+long long fx_owner_value(const char *sql, int n, const char *const *params)
+{
+    PGconn *c = owner_connect();
+    long long v = fx_pg_value(c, sql, n, params);
+    PQfinish(c);
+    return v;
+}
+
+long long fx_owner_exec(const char *sql, int n, const char *const *params)
+{
+    PGconn *c = owner_connect();
+    PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+    long long rows = strtoll(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    PQfinish(c);
+    return rows;
+}
+
+void fx_backdate_decision_created(const char *id, const char *created_on)
+{
+    const char *params[] = {id, created_on};
+    fx_owner_update_one("UPDATE decisions SET created_at = ($2::date + time '12:00') AT TIME ZONE 'Europe/Copenhagen' "
+                        "WHERE id = $1::uuid AND status = 'draft'",
+                        2, params);
+}

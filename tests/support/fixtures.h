@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "http_client.h"
 
@@ -422,5 +423,63 @@ void fx_backdate_intervention(const char *id, const char *requested_on, const ch
 
 /* A completed review as if its meeting was held and it was completed on completed_on. */
 void fx_backdate_review(const char *id, const char *completed_on);
+
+/* ---- integration and data protection (issue 5) ---- */
+
+/*
+ * Municipality codes for tests that need exact figures or a feed of their own. Every code
+ * in 900-998 is already some test's range (appeal_stats 900-929, 930-949 and 950-979;
+ * decisions and interventions 980-998), so the issue-5 suites use 861-899, which no real
+ * municipality has (the last kommunenummer is 860), each test a range of its own (see
+ * the suite files for the split):
+ *   events 861-869, worklists 870-877, caseload 878-883, my_data 884-887,
+ *   progress_stats 888-899.
+ */
+
+/* GET path as a; asserts 200 and returns the body, which the caller json_decref's. */
+json_t *fx_get_json(const struct fx_actor *a, const char *path);
+
+/* A CPR number nobody else in this run uses, of someone born in year (1900-2036): the
+ * seventh digit follows the century rule (0-3 for 1900-1999, 4 for 2000-2036). */
+void fx_random_cpr_born(int year, char out[11]);
+
+/* POST /v1/cases/{id}/close as staff with the current If-Match and a reason; asserts 200. */
+void fx_close_case(const struct fx_actor *staff, const char *case_id);
+
+/* Every row of GET /v1/worklists/{name} as a, filtered by caseworker (NULL: no filter),
+ * walked page by page with limit. Fails unless each page holds at most limit rows, the rows
+ * come in (since, resource_id) order and no resource is listed twice. The caller
+ * json_decref's the array. */
+json_t *fx_worklist_rows(const struct fx_actor *a, const char *name, const char *caseworker, int limit);
+
+/* The first element of the array rows whose string member key equals value (borrowed), or
+ * NULL; a second one fails the test. */
+json_t *fx_find_row(json_t *rows, const char *key, const char *value);
+
+/* ---- the database directly, through libpq ---- */
+
+/* A connection as the service's role (FREMDRIFT_DATABASE_URL; subject to row-level
+ * security) or as the schema owner (FREMDRIFT_MIGRATION_DATABASE_URL), the password from
+ * PGPASSFILE. Fails the test when it cannot connect; the caller PQfinish'es it. */
+PGconn *fx_pg_service(void);
+PGconn *fx_pg_owner(void);
+
+/* Runs sql with params on c; fails unless it succeeds. The caller PQclear's the result. */
+PGresult *fx_pg_ok(PGconn *c, const char *sql, int n, const char *const *params);
+
+/* The first column of the only row sql returns, as a number (NULL fails the test). */
+long long fx_pg_value(PGconn *c, const char *sql, int n, const char *const *params);
+
+/* BEGIN on c and the claims the service sets for such a caller, local to the transaction
+ * (set_config of fremdrift.role, .sub and .municipality). */
+void fx_pg_begin_as(PGconn *c, const char *role, const char *sub, const char *municipality);
+
+/* fx_pg_value and a statement's count of changed rows, as the schema owner on a
+ * connection of their own. Only for facts and past dates no API call can give or make. */
+long long fx_owner_value(const char *sql, int n, const char *const *params);
+long long fx_owner_exec(const char *sql, int n, const char *const *params);
+
+/* A draft decision as if it had been created at noon (Copenhagen) on created_on. */
+void fx_backdate_decision_created(const char *id, const char *created_on);
 
 #endif
