@@ -140,11 +140,17 @@ GRANT EXECUTE ON FUNCTION register_citizen(bytea, bytea, text, date) TO fremdrif
 -- Every access-log row names the municipality whose data was used, so its auditors see
 -- every use: for staff that is their own municipality; for a citizen's own uses and the
 -- appeals board's it is the municipality of the resource, filled in here from the row it
--- names (whatever the caller sent).
+-- names (whatever the caller sent). A use of the citizen as a whole (the export, reading
+-- their own log) belongs to no single municipality: it has none, and the auditor policy
+-- below shows it to every municipality where the citizen is registered. Whatever a
+-- citizen uses is their own data, so their rows always name them.
 CREATE FUNCTION access_log_data_municipality() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 BEGIN
+    IF claim_role() = 'citizen' THEN
+        NEW.citizen_id := claim_citizen_id();
+    END IF;
     IF claim_role() IN ('citizen', 'appeals_board') THEN
         NEW.municipality := CASE NEW.resource_type
             WHEN 'case' THEN (SELECT municipality FROM cases WHERE id = NEW.resource_id)
@@ -162,21 +168,36 @@ $$;
 CREATE TRIGGER access_log_municipality BEFORE INSERT ON access_log
     FOR EACH ROW EXECUTE FUNCTION access_log_data_municipality();
 
+DROP POLICY access_log_auditor ON access_log;
+CREATE POLICY access_log_auditor ON access_log FOR SELECT
+    USING (claim_role() = 'auditor' AND claim_municipality() IS NOT NULL
+           AND (municipality = claim_municipality()
+                OR (municipality IS NULL AND citizen_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM citizen_registrations r
+                         WHERE r.citizen_id = access_log.citizen_id AND r.municipality = claim_municipality()))));
+CREATE INDEX access_log_citizen_without_municipality ON access_log (citizen_id, id) WHERE municipality IS NULL;
+
 DROP POLICY access_log_write ON access_log;
 CREATE POLICY access_log_write ON access_log FOR INSERT
     WITH CHECK (claim_role() IS NOT NULL AND actor_sub = claim_sub() AND actor_role = claim_role()
                 AND (claim_role() IN ('citizen', 'appeals_board')
                      OR municipality IS NOT DISTINCT FROM claim_municipality()));
 
--- What a use of personal data was for, in words a citizen reads.
-CREATE FUNCTION access_purpose(p_action text, p_resource_type text) RETURNS text LANGUAGE sql IMMUTABLE AS
+-- What a use of personal data was for, in words a citizen reads. The citizen's own uses
+-- are their insight or their own input, not casework; an auditor's is control.
+CREATE FUNCTION access_purpose(p_action text, p_resource_type text, p_role text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS
 $$
-SELECT CASE p_action
-           WHEN 'read' THEN 'Sagsbehandling: opslag i '
-           WHEN 'search' THEN 'Sagsbehandling: søgning i '
-           WHEN 'create' THEN 'Sagsbehandling: oprettelse af '
-           WHEN 'update' THEN 'Sagsbehandling: ændring af '
-           WHEN 'export' THEN 'Indsigt: udlevering af '
+SELECT CASE
+           WHEN p_action = 'export' THEN 'Indsigt: udlevering af '
+           WHEN p_role = 'citizen' AND p_action IN ('read', 'search') THEN 'Din egen indsigt: opslag i '
+           WHEN p_role = 'citizen' AND p_action = 'create' THEN 'Din egen henvendelse: oprettelse af '
+           WHEN p_role = 'citizen' AND p_action = 'update' THEN 'Dit eget bidrag: ændring af '
+           WHEN p_role = 'auditor' THEN 'Kontrol af behandlingen: opslag i '
+           WHEN p_action = 'read' THEN 'Sagsbehandling: opslag i '
+           WHEN p_action = 'search' THEN 'Sagsbehandling: søgning i '
+           WHEN p_action = 'create' THEN 'Sagsbehandling: oprettelse af '
+           WHEN p_action = 'update' THEN 'Sagsbehandling: ændring af '
            ELSE 'Behandling af '
        END
     || CASE p_resource_type
@@ -189,6 +210,7 @@ SELECT CASE p_action
            WHEN 'exemption' THEN 'en fritagelse'
            WHEN 'plan' THEN 'din plan'
            WHEN 'export' THEN 'alle dine oplysninger'
+           WHEN 'access_log' THEN 'loggen over brugen af dine oplysninger'
            ELSE 'dine oplysninger'
        END
 $$;
@@ -200,7 +222,7 @@ CREATE FUNCTION citizen_access_log(p_before bigint, p_limit integer)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 SELECT l.id, rfc3339(l.at), (l.at AT TIME ZONE 'Europe/Copenhagen')::date, l.action, l.resource_type,
-       l.actor_role, access_purpose(l.action, l.resource_type)
+       l.actor_role, access_purpose(l.action, l.resource_type, l.actor_role)
   FROM access_log l
  WHERE claim_role() = 'citizen' AND l.citizen_id = claim_citizen_id()
    AND (p_before IS NULL OR l.id < p_before)
@@ -274,10 +296,13 @@ CREATE FUNCTION worklist_flag(p_code text)
                    since date, why text, details json)
     LANGUAGE sql STABLE AS
 $$
-SELECT c.id, c.citizen_id, c.caseworker, 'case', c.id, (f ->> 'since')::date, f ->> 'why',
+-- A case is one row however often the flag holds for it (two exemptions ending, two
+-- fleksjob): the earliest, since the list is of cases and is paged by (since, case).
+SELECT DISTINCT ON (c.id) c.id, c.citizen_id, c.caseworker, 'case', c.id, (f ->> 'since')::date, f ->> 'why',
        json_build_object('flag', f ->> 'code')
   FROM cases c, json_array_elements(case_flags(c)) f
  WHERE c.status = 'open' AND f ->> 'code' = p_code
+ ORDER BY c.id, (f ->> 'since')::date
 $$;
 
 CREATE FUNCTION worklist_long_waits(p_days integer)
@@ -285,7 +310,7 @@ CREATE FUNCTION worklist_long_waits(p_days integer)
                    since date, why text, details json)
     LANGUAGE sql STABLE AS
 $$
-SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + p_days,
+SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + p_days + 1,
        'Indsatsen ' || t.label_da || ' blev anmodet ' || to_char(i.requested_on, 'YYYY-MM-DD')
        || ' og er endnu ikke startet.',
        json_build_object('type', reference_brief(t), 'requested_on', i.requested_on)
@@ -302,7 +327,7 @@ CREATE FUNCTION worklist_processing_deadlines(p_deadlines jsonb)
     LANGUAGE sql STABLE AS
 $$
 SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
-       (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer,
+       (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer + 1,
        'Ansøgningen fra ' || to_char((d.created_at AT TIME ZONE 'Europe/Copenhagen')::date, 'YYYY-MM-DD')
        || ' har overskredet kommunens sagsbehandlingsfrist; borgeren skal skriftligt have besked om, hvornår der kan ventes en afgørelse.',
        json_build_object('request', 'application', 'deadline_days', (p_deadlines ->> 'application')::integer)
@@ -311,7 +336,7 @@ SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
    AND (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer < danish_today()
 UNION ALL
 SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id,
-       i.requested_on + (p_deadlines ->> 'intervention_request')::integer,
+       i.requested_on + (p_deadlines ->> 'intervention_request')::integer + 1,
        'Anmodningen om ' || t.label_da || ' fra ' || to_char(i.requested_on, 'YYYY-MM-DD')
        || ' har overskredet kommunens sagsbehandlingsfrist; borgeren skal skriftligt have besked om, hvornår der kan ventes et svar.',
        json_build_object('request', 'intervention_request',
