@@ -23,36 +23,12 @@ static void bytea_param(const unsigned char *b, size_t n, char *out)
     crypto_hex(b, n, out + 2);
 }
 
-static int hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    return -1;
-}
-
-static int from_hex(const char *hex, unsigned char *out, size_t cap, size_t *len)
-{
-    size_t n = strlen(hex);
-    if (n % 2 || n / 2 > cap)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (unsigned char)(hi * 16 + lo);
-    }
-    *len = n / 2;
-    return 0;
-}
-
 /* Builds the document from a row of (id, sealed CPR as hex, name, created_at). */
 static json_t *document(struct request *rq, const PGresult *res, int row)
 {
     unsigned char sealed[SEALED_MAX], plain[16];
     size_t sealed_len, plain_len;
-    if (from_hex(PQgetvalue(res, row, 1), sealed, sizeof(sealed), &sealed_len) != 0 ||
+    if (crypto_from_hex(PQgetvalue(res, row, 1), sealed, sizeof(sealed), &sealed_len) != 0 ||
         crypto_decrypt(&rq->app->crypto, sealed, sealed_len, plain, sizeof(plain), &plain_len) != 0 ||
         plain_len != CPR_LEN) {
         log_line("error", "a sealed CPR number could not be opened; check FREMDRIFT_CPR_KEY_FILE", NULL);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -303,4 +304,52 @@ void crypto_hex(const unsigned char *b, size_t n, char *out)
         out[2 * i + 1] = digits[b[i] & 0x0f];
     }
     out[2 * n] = '\0';
+}
+
+int crypto_from_hex(const char *hex, unsigned char *out, size_t cap, size_t *len)
+{
+    size_t n = strlen(hex);
+    if (n % 2 || n / 2 > cap)
+        return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (unsigned char)(hi * 16 + lo);
+    }
+    *len = n / 2;
+    return 0;
+}
+
+char *crypto_seal_to_bytea(const struct crypto_keys *k, const void *plain, size_t n)
+{
+    size_t cap = crypto_sealed_len(n), len = 0;
+    unsigned char *sealed = malloc(cap);
+    char *text = malloc(2 + 2 * cap + 1);
+    if (!sealed || !text || crypto_encrypt(k, plain, n, sealed, cap, &len) != 0) {
+        free(sealed);
+        free(text);
+        return NULL;
+    }
+    text[0] = '\\';
+    text[1] = 'x';
+    crypto_hex(sealed, len, text + 2);
+    free(sealed);
+    return text;
+}
+
+char *crypto_open_from_hex(const struct crypto_keys *k, const char *hex, size_t *len)
+{
+    size_t cap = strlen(hex) / 2, sealed_len = 0;
+    unsigned char *sealed = malloc(cap ? cap : 1);
+    char *plain = malloc(cap + 1);
+    if (!sealed || !plain || crypto_from_hex(hex, sealed, cap, &sealed_len) != 0 ||
+        crypto_decrypt(k, sealed, sealed_len, (unsigned char *)plain, cap, len) != 0) {
+        free(sealed);
+        free(plain);
+        return NULL;
+    }
+    free(sealed);
+    plain[*len] = '\0';
+    return plain;
 }

@@ -82,4 +82,22 @@ int crypto_keyed_hash(const struct crypto_keys *k, const char *s, size_t n,
 /* Lowercase hex of b[0..n) into out, which has room for 2n + 1 bytes. */
 void crypto_hex(const unsigned char *b, size_t n, char *out);
 
+/* The bytes of hex (an even number of hex digits, either case) into out[0..cap).
+ * Returns 0 and sets *len, or -1 when hex is malformed or too long for cap. */
+int crypto_from_hex(const char *hex, unsigned char *out, size_t cap, size_t *len);
+
+/*
+ * Seals plain[0..n) and writes it as PostgreSQL's text form of a bytea ("\x" and hex
+ * digits), ready to pass as a $n::bytea parameter. Returns a string the caller frees,
+ * or NULL.
+ */
+char *crypto_seal_to_bytea(const struct crypto_keys *k, const void *plain, size_t n);
+
+/*
+ * Opens hex (the sealed value as hex digits, e.g. from encode(col, 'hex')). Returns the
+ * plaintext with a NUL after it, which the caller frees, and sets *len; or NULL when it
+ * cannot be opened.
+ */
+char *crypto_open_from_hex(const struct crypto_keys *k, const char *hex, size_t *len);
+
 #endif

@@ -1,5 +1,7 @@
-/* Idempotency keys. The caller is identified by a hash of token issuer and subject, so
- * one caller's key can never replay another's answer. */
+/* Idempotency keys. The caller is identified by a hash of token issuer, subject, role and
+ * municipality, so one caller's key can never replay another's answer, and a person whose
+ * role or municipality has changed is not handed what the old one was allowed to see.
+ * Stored answers are sealed like CPR numbers, since some of them carry one. */
 #include "idempotency.h"
 
 #include <openssl/evp.h>
@@ -8,14 +10,17 @@
 #include <string.h>
 #include <ulfius.h>
 
+#include "app.h"
 #include "crypto.h"
+#include "log.h"
 #include "reply.h"
 #include "request.h"
 
 static const struct db_stmt claim = {"idempotency_begin",
-                                     "SELECT outcome, status, headers::text, body FROM idempotency_begin($1, $2, $3)"};
+                                     "SELECT outcome, status, headers::text, encode(body, 'hex') "
+                                     "FROM idempotency_begin($1, $2, $3)"};
 static const struct db_stmt store = {"idempotency_finish",
-                                     "SELECT idempotency_finish($1, $2, $3::integer, $4::jsonb, $5)"};
+                                     "SELECT idempotency_finish($1, $2, $3::integer, $4::jsonb, $5::bytea)"};
 static const struct db_stmt release = {"idempotency_release", "SELECT idempotency_release($1, $2)"};
 
 /* SHA-256 over parts separated by NUL bytes, as lowercase hex. */
@@ -46,21 +51,21 @@ static int key_ok(const char *key)
 }
 
 /* Sets r to the stored answer. */
-static void replay(struct reply *r, const PGresult *res)
+static void replay(struct request *rq, struct reply *r, const PGresult *res)
 {
     int status = atoi(PQgetvalue(res, 0, 1));
     json_t *headers = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
-    const char *body = PQgetvalue(res, 0, 3);
-    size_t len = strlen(body);
-    char *copy = malloc(len + 1);
-    if (!copy || !json_is_object(headers)) {
-        free(copy);
+    size_t len = 0;
+    char *body = crypto_open_from_hex(&rq->app->crypto, PQgetvalue(res, 0, 3), &len);
+    if (!body || !json_is_object(headers)) {
+        if (!body)
+            log_line("error", "a stored idempotent answer could not be opened; check FREMDRIFT_CPR_KEY_FILE", NULL);
+        free(body);
         json_decref(headers);
         reply_problem(r, PROBLEM_INTERNAL, NULL);
         return;
     }
-    memcpy(copy, body, len + 1);
-    reply_text(r, status, NULL, copy, len);
+    reply_text(r, status, NULL, body, len);
     const char *name;
     json_t *value;
     json_object_foreach(headers, name, value) {
@@ -85,12 +90,13 @@ int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency 
         return 1;
     }
     snprintf(idem->key, sizeof(idem->key), "%s", key);
-    const void *who[] = {rq->claims.issuer, rq->claims.sub};
-    const size_t who_len[] = {strlen(rq->claims.issuer), strlen(rq->claims.sub)};
+    const void *who[] = {rq->claims.issuer, rq->claims.sub, rq->claims.role, rq->claims.municipality};
+    const size_t who_len[] = {strlen(rq->claims.issuer), strlen(rq->claims.sub), strlen(rq->claims.role),
+                              strlen(rq->claims.municipality)};
     const char *path = rq->u->url_path;
     const void *what[] = {"POST", path, rq->u->binary_body ? rq->u->binary_body : ""};
     const size_t what_len[] = {4, strlen(path), rq->u->binary_body_length};
-    if (digest(who, who_len, 2, idem->caller) != 0 || digest(what, what_len, 3, idem->hash) != 0) {
+    if (digest(who, who_len, 4, idem->caller) != 0 || digest(what, what_len, 3, idem->hash) != 0) {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
         return 1;
     }
@@ -108,7 +114,7 @@ int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency 
         idem->active = 1;
         done = 0;
     } else if (strcmp(outcome, "replay") == 0) {
-        replay(r, res);
+        replay(rq, r, res);
     } else if (strcmp(outcome, "mismatch") == 0) {
         json_t *errors = json_pack("[{s:s, s:s}]", "pointer", "",
                                    "message", "this Idempotency-Key was used for a different request");
@@ -120,7 +126,8 @@ int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency 
     return done;
 }
 
-enum db_status idempotency_store(struct db_conn *c, const struct idempotency *idem, const struct reply *r)
+enum db_status idempotency_store(struct request *rq, struct db_conn *c, const struct idempotency *idem,
+                                 const struct reply *r)
 {
     json_t *headers = json_object();
     if (r->content_type)
@@ -133,13 +140,15 @@ enum db_status idempotency_store(struct db_conn *c, const struct idempotency *id
     json_decref(headers);
     char status[8];
     snprintf(status, sizeof(status), "%d", r->status);
-    const char *values[] = {idem->caller, idem->key, status, headers_text,
-                            body ? body : (r->text ? r->text : "")};
+    const char *plain = body ? body : (r->text ? r->text : "");
+    char *sealed = crypto_seal_to_bytea(&rq->app->crypto, plain, strlen(plain));
+    const char *values[] = {idem->caller, idem->key, status, headers_text, sealed};
     PGresult *res = NULL;
-    enum db_status st = headers_text ? db_exec(c, &store, 5, values, &res) : DB_ERROR;
+    enum db_status st = headers_text && sealed ? db_exec(c, &store, 5, values, &res) : DB_ERROR;
     PQclear(res);
     free(headers_text);
     free(body);
+    free(sealed);
     return st;
 }
 

@@ -12,7 +12,7 @@ struct reply;
 
 struct idempotency {
     int active;             /* this request holds a claim */
-    char caller[65];        /* SHA-256 of issuer and subject */
+    char caller[65];        /* SHA-256 of issuer, subject, role and municipality */
     char key[256];
     char hash[65];          /* SHA-256 of method, path and body */
 };
@@ -24,8 +24,10 @@ struct idempotency {
 int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency *idem, struct reply *r);
 
 /* Inside the request's transaction, after a successful handler: stores r as the answer
- * for the key. */
-enum db_status idempotency_store(struct db_conn *c, const struct idempotency *idem, const struct reply *r);
+ * for the key, its body sealed with the service's field key (an answer may hold a CPR
+ * number). */
+enum db_status idempotency_store(struct request *rq, struct db_conn *c, const struct idempotency *idem,
+                                 const struct reply *r);
 
 /* After a failed or rolled-back attempt: gives the key back so a retry can run. */
 void idempotency_release(struct db_conn *c, const struct idempotency *idem);

@@ -283,7 +283,7 @@ static void run(struct request *rq, struct reply *r)
             if (r->status == 0)
                 reply_problem(r, PROBLEM_INTERNAL, NULL);
             if (r->status < 400 && !r->retry && idem.active) {
-                st = idempotency_store(c, &idem, r);
+                st = idempotency_store(rq, c, &idem, r);
                 if (st != DB_OK) {
                     reply_reset(r);
                     db_reply_error(r, st);

@@ -39,9 +39,10 @@ CREATE TABLE event_retention (
 );
 INSERT INTO event_retention DEFAULT VALUES;
 
--- Idempotency keys, scoped to the caller (a hash of token issuer and subject). The claim
--- is committed before the work; the answer is stored in the work's own transaction, so it
--- exists exactly when the work does.
+-- Idempotency keys, scoped to the caller (a hash of token issuer, subject, role and
+-- municipality). The claim is committed before the work; the answer is stored in the
+-- work's own transaction, so it exists exactly when the work does. The answer's body is
+-- sealed by the service with the key of CPR numbers, since an answer may carry one.
 CREATE TABLE idempotency_keys (
     caller text NOT NULL CHECK (caller ~ '^[0-9a-f]{64}$'),
     key text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
@@ -49,7 +50,7 @@ CREATE TABLE idempotency_keys (
     state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done')),
     status integer,
     headers jsonb,
-    body text,
+    body bytea,
     created_at timestamptz NOT NULL DEFAULT now(),
     claimed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (caller, key),
@@ -62,7 +63,7 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 -- first request is still at work). A claim left running for a minute belongs to a
 -- process that died, and is taken over.
 CREATE FUNCTION idempotency_begin(p_caller text, p_key text, p_hash text)
-    RETURNS TABLE (outcome text, status integer, headers jsonb, body text)
+    RETURNS TABLE (outcome text, status integer, headers jsonb, body bytea)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 DECLARE
@@ -71,24 +72,24 @@ BEGIN
     INSERT INTO idempotency_keys (caller, key, request_hash) VALUES (p_caller, p_key, p_hash)
         ON CONFLICT DO NOTHING;
     IF FOUND THEN
-        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::text;
+        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
         RETURN;
     END IF;
     SELECT * INTO k FROM idempotency_keys i WHERE i.caller = p_caller AND i.key = p_key FOR UPDATE;
     IF k.request_hash <> p_hash THEN
-        RETURN QUERY SELECT 'mismatch'::text, NULL::integer, NULL::jsonb, NULL::text;
+        RETURN QUERY SELECT 'mismatch'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     ELSIF k.state = 'done' THEN
         RETURN QUERY SELECT 'replay'::text, k.status, k.headers, k.body;
     ELSIF k.claimed_at < now() - interval '1 minute' THEN
         UPDATE idempotency_keys i SET claimed_at = now() WHERE i.caller = p_caller AND i.key = p_key;
-        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::text;
+        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     ELSE
-        RETURN QUERY SELECT 'running'::text, NULL::integer, NULL::jsonb, NULL::text;
+        RETURN QUERY SELECT 'running'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     END IF;
 END
 $$;
 
-CREATE FUNCTION idempotency_finish(p_caller text, p_key text, p_status integer, p_headers jsonb, p_body text)
+CREATE FUNCTION idempotency_finish(p_caller text, p_key text, p_status integer, p_headers jsonb, p_body bytea)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ UPDATE idempotency_keys SET state = 'done', status = p_status, headers = p_headers, body = p_body
     WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
@@ -97,9 +98,9 @@ CREATE FUNCTION idempotency_release(p_caller text, p_key text)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ DELETE FROM idempotency_keys WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
 
-REVOKE EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, text),
+REVOKE EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, bytea),
     idempotency_release(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, text),
+GRANT EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, bytea),
     idempotency_release(text, text) TO fremdrift_app;
 GRANT SELECT ON event_retention TO fremdrift_app;
 
