@@ -477,12 +477,16 @@ BEGIN
       INTO result
       FROM (SELECT sec.sector, json_build_object(
                 'started', count(i.id),
-                'median_days', CASE WHEN count(i.id) >= 5 THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY i.waiting_days) END,
-                'p90_days', CASE WHEN count(i.id) >= 5 THEN percentile_cont(0.9) WITHIN GROUP (ORDER BY i.waiting_days) END,
+                -- Withheld over fewer than 5 citizens (not interventions): one citizen's
+                -- several starts must not make their waits readable.
+                'median_days', CASE WHEN count(DISTINCT i.citizen_id) >= 5
+                                    THEN percentile_cont(0.5) WITHIN GROUP (ORDER BY i.waiting_days) END,
+                'p90_days', CASE WHEN count(DISTINCT i.citizen_id) >= 5
+                                 THEN percentile_cont(0.9) WITHIN GROUP (ORDER BY i.waiting_days) END,
                 'waiting_now', (SELECT count(*) FROM interventions w
                                  WHERE w.municipality = p_municipality AND w.sector = sec.sector
                                    AND w.status = 'requested'),
-                'longest_waiting_days', (SELECT CASE WHEN count(*) >= 5 THEN max(danish_today() - w.requested_on) END
+                'longest_waiting_days', (SELECT CASE WHEN count(DISTINCT w.citizen_id) >= 5 THEN max(danish_today() - w.requested_on) END
                                            FROM interventions w
                                           WHERE w.municipality = p_municipality AND w.sector = sec.sector
                                             AND w.status = 'requested')) AS figures

@@ -435,7 +435,8 @@ BEGIN
                                        AND (a.assigned_at AT TIME ZONE 'Europe/Copenhagen')::date BETWEEN p_from AND p_to
                                        AND a.id <> (SELECT min(a2.id) FROM caseworker_assignments a2
                                                      WHERE a2.case_id = c.id AND a2.role = 'caseworker')) AS n
-          FROM cases c WHERE c.municipality = p_municipality AND c.created_at::date <= p_to)
+          FROM cases c WHERE c.municipality = p_municipality
+                                     AND (c.created_at AT TIME ZONE 'Europe/Copenhagen')::date <= p_to)
     SELECT json_build_object(
         'municipality', p_municipality, 'from', p_from, 'to', p_to,
         'reviews', (SELECT json_build_object(
