@@ -22,6 +22,7 @@ static const struct db_stmt claim = {"idempotency_begin",
 static const struct db_stmt store = {"idempotency_finish",
                                      "SELECT idempotency_finish($1, $2, $3::integer, $4::jsonb, $5::bytea)"};
 static const struct db_stmt release = {"idempotency_release", "SELECT idempotency_release($1, $2)"};
+static const struct db_stmt log_replay = {"idempotency_log_replay", "SELECT idempotency_log_replay($1, $2)"};
 
 /* SHA-256 over parts separated by NUL bytes, as lowercase hex. */
 static int digest(const void *const *parts, const size_t *lengths, size_t n, char out[65])
@@ -115,6 +116,7 @@ int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency 
         done = 0;
     } else if (strcmp(outcome, "replay") == 0) {
         replay(rq, r, res);
+        idem->replayed = r->status < 400;
     } else if (strcmp(outcome, "mismatch") == 0) {
         json_t *errors = json_pack("[{s:s, s:s}]", "pointer", "",
                                    "message", "this Idempotency-Key was used for a different request");
@@ -149,6 +151,15 @@ enum db_status idempotency_store(struct request *rq, struct db_conn *c, const st
     free(headers_text);
     free(body);
     free(sealed);
+    return st;
+}
+
+enum db_status idempotency_log_replay(struct db_conn *c, const struct idempotency *idem)
+{
+    const char *values[] = {idem->caller, idem->key};
+    PGresult *res = NULL;
+    enum db_status st = db_exec(c, &log_replay, 2, values, &res);
+    PQclear(res);
     return st;
 }
 

@@ -12,6 +12,7 @@ struct reply;
 
 struct idempotency {
     int active;             /* this request holds a claim */
+    int replayed;           /* the reply is the stored answer, handed out again */
     char caller[65];        /* SHA-256 of issuer, subject, role and municipality */
     char key[256];
     char hash[65];          /* SHA-256 of method, path and body */
@@ -28,6 +29,10 @@ int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency 
  * number). */
 enum db_status idempotency_store(struct request *rq, struct db_conn *c, const struct idempotency *idem,
                                  const struct reply *r);
+
+/* Inside a transaction with the caller's claims, after idempotency_begin set replayed:
+ * logs the replay as a use of whatever the first request used. */
+enum db_status idempotency_log_replay(struct db_conn *c, const struct idempotency *idem);
 
 /* After a failed or rolled-back attempt: gives the key back so a retry can run. */
 void idempotency_release(struct db_conn *c, const struct idempotency *idem);

@@ -252,6 +252,23 @@ static void backoff(int attempt)
     nanosleep(&ts, NULL);
 }
 
+/* A replayed answer is handed out only once its use is on record: when logging fails,
+ * r becomes the failure instead. */
+static void log_replay(struct request *rq, struct db_conn *c, const struct idempotency *idem, struct reply *r)
+{
+    enum db_status st = begin(rq, c);
+    if (st == DB_OK)
+        st = idempotency_log_replay(c, idem);
+    if (st == DB_OK)
+        st = db_command(c, "COMMIT");
+    else
+        db_command(c, "ROLLBACK");
+    if (st != DB_OK) {
+        reply_reset(r);
+        db_reply_error(r, st);
+    }
+}
+
 /* One transaction per request, run again on a serialization failure or deadlock. A POST
  * with an Idempotency-Key claims the key first and stores its answer inside the same
  * transaction as the work. */
@@ -269,6 +286,8 @@ static void run(struct request *rq, struct reply *r)
     }
     struct idempotency idem;
     if (idempotency_begin(rq, c, &idem, r) != 0) {
+        if (idem.replayed)
+            log_replay(rq, c, &idem, r);
         pool_release(rq->app->pool, c);
         return;
     }

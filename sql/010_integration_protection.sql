@@ -53,6 +53,9 @@ CREATE TABLE idempotency_keys (
     body bytea,
     created_at timestamptz NOT NULL DEFAULT now(),
     claimed_at timestamptz NOT NULL DEFAULT now(),
+    -- The first request's id and transaction time: its access-log rows, for a replay.
+    request_id text,
+    work_at timestamptz,
     PRIMARY KEY (caller, key),
     CHECK (state = 'running' OR status IS NOT NULL)
 );
@@ -91,17 +94,32 @@ $$;
 
 CREATE FUNCTION idempotency_finish(p_caller text, p_key text, p_status integer, p_headers jsonb, p_body bytea)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
-$$ UPDATE idempotency_keys SET state = 'done', status = p_status, headers = p_headers, body = p_body
+$$ UPDATE idempotency_keys SET state = 'done', status = p_status, headers = p_headers, body = p_body,
+                               request_id = coalesce(claim('request_id'), ''), work_at = now()
     WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
+
+-- A replay hands out the first answer again, so it is a use of the same data: it is
+-- logged as a read (a search stays a search) of whatever the first request logged, under
+-- the replay's own request id and the caller's claims. The first request's rows carry its
+-- transaction's now(), which is work_at, so they are found by the index on at.
+CREATE FUNCTION idempotency_log_replay(p_caller text, p_key text)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ INSERT INTO access_log (action, resource_type, resource_id, citizen_id, criteria)
+   SELECT CASE WHEN l.action = 'search' THEN 'search' ELSE 'read' END, l.resource_type, l.resource_id,
+          l.citizen_id, CASE WHEN l.action = 'search' THEN l.criteria END
+     FROM idempotency_keys k
+     JOIN access_log l ON l.at = k.work_at AND l.request_id = k.request_id AND l.actor_sub = claim_sub()
+    WHERE k.caller = p_caller AND k.key = p_key AND k.state = 'done'
+    ORDER BY l.id $$;
 
 CREATE FUNCTION idempotency_release(p_caller text, p_key text)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ DELETE FROM idempotency_keys WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
 
 REVOKE EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, bytea),
-    idempotency_release(text, text) FROM PUBLIC;
+    idempotency_release(text, text), idempotency_log_replay(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, bytea),
-    idempotency_release(text, text) TO fremdrift_app;
+    idempotency_release(text, text), idempotency_log_replay(text, text) TO fremdrift_app;
 GRANT SELECT ON event_retention TO fremdrift_app;
 
 -- Citizens' birth dates (from the CPR number, at registration) put a case in the right

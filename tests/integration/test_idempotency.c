@@ -158,6 +158,18 @@ Test(idempotency, citizen_registration_replay_is_the_first_201_not_a_second_regi
     post_keyed(&cw, "/v1/citizens", json_pack("{s:s, s:s}", "cpr", cpr, "name", "Mette Jensen"), NULL, NULL, &plain);
     fx_assert_status(&plain, 200);
     assert_not_replayed(&plain);
+
+    /* The replay handed the citizen's data out again: it is on record as a read of the
+     * citizen, under the replay's own request id, beside the first request's create. */
+    char citizen[FX_UUID_LEN];
+    body_id(&first, citizen);
+    struct fx_actor auditor;
+    fx_staff(&auditor, "auditor", FX_MUNICIPALITY);
+    json_t *rows = fx_access_log_rows(&auditor, citizen);
+    fx_assert_logged(rows, http_response_header(&first, "X-Request-Id"), "create", "citizen", &cw, citizen);
+    fx_assert_logged(rows, http_response_header(&again, "X-Request-Id"), "read", "citizen", &cw, citizen);
+    json_decref(rows);
+    fx_actor_free(&auditor);
     http_response_free(&plain);
     http_response_free(&again);
     http_response_free(&first);
