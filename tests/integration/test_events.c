@@ -7,13 +7,11 @@
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixtures.h"
@@ -591,37 +589,6 @@ Test(events, a_malformed_after_or_limit_is_a_400_problem, .timeout = FX_TIMEOUT)
 
 /* ---- retention (serial phase: purging deletes events of every municipality) ---- */
 
-/* Runs <repo>/<BUILD>/asan/fremdrift purge with FREMDRIFT_EVENT_RETENTION_DAYS=days (its
- * stderr, where a sanitizer would report, goes to the suite's log) and waits up to 60 s;
- * returns its exit status, or -1 when it did not end in time. */
-static int run_purge(const char *days)
-{
-    char *root = fx_repo_root();
-    const char *build = getenv("BUILD") && *getenv("BUILD") ? getenv("BUILD") : "build";
-    char binary[1024];
-    snprintf(binary, sizeof(binary), "%s/%s/asan/fremdrift", root, build);
-    free(root);
-    cr_assert_eq(access(binary, X_OK), 0, "no purge binary at %s", binary);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("FREMDRIFT_EVENT_RETENTION_DAYS", days, 1);
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execl(binary, "fremdrift", "purge", (char *)NULL);
-        _exit(127);
-    }
-    cr_assert_gt(pid, 0);
-    int status = 0;
-    for (long long deadline = fx_now_ms() + 60000; fx_now_ms() < deadline; fx_pause_ms(50)) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
 static void assert_gone(const struct fx_actor *a, long long after, long long oldest)
 {
     char path[96];
@@ -660,7 +627,7 @@ Test(resilience, events_purge_answers_410_with_the_oldest_available_sequence, .t
     cr_assert_eq(aged, 3, "%lld events were backdated, want the 3 case.created", aged);
     long long newest_aged = fx_owner_value("SELECT max(position) FROM events WHERE municipality = $1", 1, params);
 
-    cr_assert_eq(run_purge("100"), 0, "fremdrift purge failed");
+    cr_assert_eq(fx_run_purge("100"), 0, "fremdrift purge failed");
     long long watermark = fx_owner_value("SELECT purged_through FROM event_retention", 0, NULL);
     cr_assert_geq(watermark, newest_aged, "the watermark %lld is below the purged event %lld", watermark, newest_aged);
     cr_assert_eq(fx_owner_value("SELECT count(*) FROM events "

@@ -6,11 +6,9 @@
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixtures.h"
@@ -674,39 +672,6 @@ Test(idempotency, a_stored_answer_keeps_no_cpr_number_in_clear_text, .timeout = 
 
 /* ---- retention (serial phase: the purge deletes old data of every test) ---- */
 
-/* Runs <repo>/<BUILD>/asan/fremdrift purge with the default retention periods (its stderr,
- * where a sanitizer would report, goes to the suite's log) and waits up to 60 s; returns its
- * exit status, or -1 when it did not end in time. */
-static int run_default_purge(void)
-{
-    char *root = fx_repo_root();
-    const char *build = getenv("BUILD") && *getenv("BUILD") ? getenv("BUILD") : "build";
-    char binary[1024];
-    snprintf(binary, sizeof(binary), "%s/%s/asan/fremdrift", root, build);
-    free(root);
-    cr_assert_eq(access(binary, X_OK), 0, "no purge binary at %s", binary);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        unsetenv("FREMDRIFT_IDEMPOTENCY_RETENTION_HOURS");
-        unsetenv("FREMDRIFT_EVENT_RETENTION_DAYS");
-        unsetenv("FREMDRIFT_ACCESS_LOG_RETENTION_DAYS");
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execl(binary, "fremdrift", "purge", (char *)NULL);
-        _exit(127);
-    }
-    cr_assert_gt(pid, 0);
-    int status = 0;
-    for (long long deadline = fx_now_ms() + 60000; fx_now_ms() < deadline; fx_pause_ms(50)) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
 /* A citizen registered with key; writes the CPR and returns the answer (the caller frees it). */
 static void register_keyed(const struct fx_actor *cw, const char *key, char cpr[11], struct http_response *out)
 {
@@ -745,7 +710,7 @@ Test(resilience, idempotency_keys_are_kept_24_hours_by_the_purge, .timeout = FX_
                         1, p_old);
     long long fresh_at = created_ms(fresh), young_at = created_ms(young);
 
-    cr_assert_eq(run_default_purge(), 0, "fremdrift purge failed");
+    cr_assert_eq(fx_run_purge(NULL), 0, "fremdrift purge failed");
     cr_assert_eq(key_rows(fresh), 1, "the purge took a key made just now");
     cr_assert_eq(key_rows(young), 1, "the purge took a key younger than 24 hours");
     cr_assert_eq(created_ms(fresh), fresh_at, "the purge changed a kept key's created_at");

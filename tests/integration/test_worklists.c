@@ -864,31 +864,6 @@ Test(worklists, the_caseworker_filter_gives_only_that_caseworkers_cases_of_the_m
 
 /* ---- the access log ---- */
 
-/* Every access-log row of the auditor's municipality, every page; the caller json_decref's. */
-static json_t *municipal_log(const struct fx_actor *auditor)
-{
-    json_t *rows = json_array();
-    char cursor[64] = "";
-    for (int page = 0; page < 200; page++) {
-        char path[128];
-        snprintf(path, sizeof(path), "/v1/access-log?limit=100%s%s", *cursor ? "&cursor=" : "", cursor);
-        json_t *doc = fx_get_json(auditor, path);
-        json_t *items = json_object_get(doc, "items");
-        cr_assert(json_is_array(items), "the access log reply has no items[]");
-        json_array_extend(rows, items);
-        const char *next = json_string_value(json_object_get(doc, "next_cursor"));
-        if (!next) {
-            json_decref(doc);
-            return rows;
-        }
-        cr_assert(strlen(next) < sizeof(cursor));
-        snprintf(cursor, sizeof(cursor), "%s", next);
-        json_decref(doc);
-    }
-    cr_assert_fail("the access log does not end after 200 pages");
-    return rows;
-}
-
 /* GET path as a with X-Request-Id rid (fresh), asserting 200. */
 static void traced_read(const struct fx_actor *a, const char *path, char rid[64])
 {
@@ -923,7 +898,7 @@ Test(worklists, reading_a_worklist_is_logged_as_a_search_of_worklist, .timeout =
     traced_read(&w.cw, path, filtered);
     traced_read(&lead, "/v1/worklists/long-waits", whole);
 
-    json_t *rows = municipal_log(&auditor);
+    json_t *rows = fx_access_log_rows(&auditor, NULL);
     fx_assert_logged(rows, filtered, "search", "worklist", &w.cw, NULL);
     assert_criteria(rows, filtered, "reviews-due", w.cw.sub);
     fx_assert_logged(rows, whole, "search", "worklist", &lead, NULL);

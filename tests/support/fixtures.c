@@ -17,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "token_sign.h"
 
@@ -850,10 +853,10 @@ json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_
 {
     json_t *rows = json_array();
     char cursor[64] = "";
-    for (int page = 0; page < 100; page++) {
+    for (int page = 0; page < 200; page++) {
         char path[256];
-        snprintf(path, sizeof(path), "/v1/access-log?resource_id=%s&limit=100%s%s", resource_id,
-                 *cursor ? "&cursor=" : "", cursor);
+        snprintf(path, sizeof(path), "/v1/access-log?limit=100%s%s%s%s", resource_id ? "&resource_id=" : "",
+                 resource_id ? resource_id : "", *cursor ? "&cursor=" : "", cursor);
         struct http_response r;
         fx_call("GET", path, auditor, NULL, NULL, 0, &r);
         fx_assert_status(&r, 200);
@@ -871,7 +874,7 @@ json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_
         snprintf(cursor, sizeof(cursor), "%s", next);
         json_decref(doc);
     }
-    cr_assert_fail("the access log does not end after 100 pages");
+    cr_assert_fail("the access log does not end after 200 pages");
     return rows;
 }
 
@@ -1461,4 +1464,36 @@ void fx_backdate_decision_created(const char *id, const char *created_on)
     fx_owner_update_one("UPDATE decisions SET created_at = ($2::date + time '12:00') AT TIME ZONE 'Europe/Copenhagen' "
                         "WHERE id = $1::uuid AND status = 'draft'",
                         2, params);
+}
+
+int fx_run_purge(const char *event_days)
+{
+    char *root = fx_repo_root();
+    const char *build = getenv("BUILD") && *getenv("BUILD") ? getenv("BUILD") : "build";
+    char binary[1024];
+    snprintf(binary, sizeof(binary), "%s/%s/asan/fremdrift", root, build);
+    free(root);
+    cr_assert_eq(access(binary, X_OK), 0, "no purge binary at %s", binary);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        unsetenv("FREMDRIFT_IDEMPOTENCY_RETENTION_HOURS");
+        unsetenv("FREMDRIFT_ACCESS_LOG_RETENTION_DAYS");
+        unsetenv("FREMDRIFT_EVENT_RETENTION_DAYS");
+        if (event_days)
+            setenv("FREMDRIFT_EVENT_RETENTION_DAYS", event_days, 1);
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execl(binary, "fremdrift", "purge", (char *)NULL);
+        _exit(127);
+    }
+    cr_assert_gt(pid, 0);
+    int status = 0;
+    for (long long deadline = fx_now_ms() + 60000; fx_now_ms() < deadline; fx_pause_ms(50)) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
 }

@@ -261,7 +261,8 @@ void fx_assert_error_pointers(const struct http_response *r, const char *const *
 /* Fails unless the string member key of doc equals want (want NULL: doc[key] is null). */
 void fx_assert_member(json_t *doc, const char *key, const char *want);
 
-/* The auditor's access-log rows for resource_id, every page; the caller json_decref's. */
+/* The auditor's access-log rows for resource_id (NULL: every row of the auditor's
+ * municipality), every page; the caller json_decref's. */
 json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id);
 
 /* Fails unless rows holds exactly one row with request_id, done by actor with action and
@@ -478,6 +479,13 @@ void fx_pg_begin_as(PGconn *c, const char *role, const char *sub, const char *mu
  * connection of their own. Only for facts and past dates no API call can give or make. */
 long long fx_owner_value(const char *sql, int n, const char *const *params);
 long long fx_owner_exec(const char *sql, int n, const char *const *params);
+
+/* Runs <repo>/<BUILD>/asan/fremdrift purge with the default retention periods, except
+ * FREMDRIFT_EVENT_RETENTION_DAYS=event_days when that is not NULL (its stderr, where a
+ * sanitizer would report, goes to the suite's log), and waits up to 60 s; returns its exit
+ * status, or -1 when it did not end in time. Only in the serial resilience phase: a purge
+ * deletes old data of every test. */
+int fx_run_purge(const char *event_days);
 
 /* A draft decision as if it had been created at noon (Copenhagen) on created_on. */
 void fx_backdate_decision_created(const char *id, const char *created_on);
