@@ -76,13 +76,6 @@ static json_t *stats(const struct fx_actor *a, const char *municipality, const c
     return doc;
 }
 
-static void assert_count(json_t *obj, const char *key, long long want)
-{
-    json_t *v = json_object_get(obj, key);
-    cr_assert(json_is_integer(v), "%s is not an integer", key);
-    cr_assert_eq(json_integer_value(v), want, "%s is %lld, want %lld", key, (long long)json_integer_value(v), want);
-}
-
 /* want < 0: the member must be null. */
 static void assert_number(json_t *obj, const char *key, double want)
 {
@@ -115,10 +108,10 @@ static void assert_rulings(json_t *doc, long long upheld, long long changed, lon
 {
     json_t *rulings = json_object_get(doc, "rulings");
     cr_assert(json_is_object(rulings), "rulings is not an object");
-    assert_count(rulings, "upheld", upheld);
-    assert_count(rulings, "changed", changed);
-    assert_count(rulings, "remitted", remitted);
-    assert_count(rulings, "dismissed", dismissed);
+    fx_assert_integer(rulings, "upheld", upheld);
+    fx_assert_integer(rulings, "changed", changed);
+    fx_assert_integer(rulings, "remitted", remitted);
+    fx_assert_integer(rulings, "dismissed", dismissed);
 }
 
 /*
@@ -172,11 +165,11 @@ Test(appeal_stats, statistics_count_exactly_what_happened_in_the_period, .timeou
     static const char *const kinds[] = {"placement", "overall", "fleksjob", "no_intervention", "other"};
     static const long long per_kind[] = {3, 2, 1, 1, 2};
     assert_by_kind(doc, kinds, per_kind, 5);
-    assert_count(doc, "decisions_issued_total", 9);
-    assert_count(doc, "appeals_filed", 6);
-    assert_count(doc, "appeals_late", 1);
-    assert_count(doc, "reconsidered", 5);
-    assert_count(doc, "changed_on_reconsideration", 2);
+    fx_assert_integer(doc, "decisions_issued_total", 9);
+    fx_assert_integer(doc, "appeals_filed", 6);
+    fx_assert_integer(doc, "appeals_late", 1);
+    fx_assert_integer(doc, "reconsidered", 5);
+    fx_assert_integer(doc, "changed_on_reconsideration", 2);
     assert_number(doc, "share_changed_on_reconsideration", 0.4);
     assert_rulings(doc, 2, 1, 1, 1);
     /* (changed 1 + remitted 1) / (upheld 2 + changed 1 + remitted 1): dismissed left out. */
@@ -192,11 +185,11 @@ Test(appeal_stats, statistics_count_exactly_what_happened_in_the_period, .timeou
     static const char *const march_kinds[] = {"overall", "placement"};
     static const long long march_counts[] = {1, 1};
     assert_by_kind(doc, march_kinds, march_counts, 2);
-    assert_count(doc, "decisions_issued_total", 2);
-    assert_count(doc, "appeals_filed", 2);
-    assert_count(doc, "appeals_late", 1);
-    assert_count(doc, "reconsidered", 1);
-    assert_count(doc, "changed_on_reconsideration", 0);
+    fx_assert_integer(doc, "decisions_issued_total", 2);
+    fx_assert_integer(doc, "appeals_filed", 2);
+    fx_assert_integer(doc, "appeals_late", 1);
+    fx_assert_integer(doc, "reconsidered", 1);
+    fx_assert_integer(doc, "changed_on_reconsideration", 0);
     assert_number(doc, "share_changed_on_reconsideration", 0);
     assert_rulings(doc, 1, 0, 0, 1);
     assert_number(doc, "board_change_rate", 0);
@@ -207,9 +200,9 @@ Test(appeal_stats, statistics_count_exactly_what_happened_in_the_period, .timeou
     /* A period with nothing in it: zeros, and nulls where nothing can be divided. */
     doc = stats(&lead, s.municipality, "2025-01-01", "2025-01-31", 200);
     assert_by_kind(doc, NULL, NULL, 0);
-    assert_count(doc, "decisions_issued_total", 0);
-    assert_count(doc, "appeals_filed", 0);
-    assert_count(doc, "reconsidered", 0);
+    fx_assert_integer(doc, "decisions_issued_total", 0);
+    fx_assert_integer(doc, "appeals_filed", 0);
+    fx_assert_integer(doc, "reconsidered", 0);
     assert_number(doc, "share_changed_on_reconsideration", -1);
     assert_rulings(doc, 0, 0, 0, 0);
     assert_number(doc, "board_change_rate", -1);
@@ -223,8 +216,8 @@ Test(appeal_stats, statistics_count_exactly_what_happened_in_the_period, .timeou
     const struct fx_actor *readers[] = {&s.board, &auditor, &s.cw};
     for (size_t i = 0; i < 3; i++) {
         doc = stats(readers[i], s.municipality, "2026-02-01", "2026-06-30", 200);
-        assert_count(doc, "decisions_issued_total", 9);
-        assert_count(doc, "appeals_filed", 6);
+        fx_assert_integer(doc, "decisions_issued_total", 9);
+        fx_assert_integer(doc, "appeals_filed", 6);
         assert_number(doc, "board_change_rate", 0.5);
         json_decref(doc);
     }
@@ -248,7 +241,7 @@ Test(appeal_stats, staff_of_another_municipality_get_404, .timeout = FX_TIMEOUT)
     }
     /* Positive control: the municipality's own staff see the decision. */
     json_t *doc = stats(&s.cw, s.municipality, "2026-02-01", "2026-06-30", 200);
-    assert_count(doc, "decisions_issued_total", 1);
+    fx_assert_integer(doc, "decisions_issued_total", 1);
     json_decref(doc);
     stats_world_close(&s);
 }

@@ -340,18 +340,6 @@ Test(flags, only_fleksjob_types_under_5_hours_raise_the_flag, .timeout = FX_TIME
 
 /* ---- an exemption that ends within 30 days ---- */
 
-static void exemption(struct world *w, const char *from, const char *to)
-{
-    char path[128];
-    snprintf(path, sizeof(path), "/v1/cases/%s/exemptions", w->case_id);
-    struct http_response r;
-    fx_call("POST", path, &w->cw,
-            json_pack("{s:s, s:s, s:s}", "from_on", from, "to_on", to, "reason", "Alvorlig sygdom i familien."), NULL,
-            0, &r);
-    fx_assert_status(&r, 201);
-    http_response_free(&r);
-}
-
 Test(flags, exemption_ending_in_30_days_is_flagged, .timeout = FX_TIMEOUT)
 {
     struct world w;
@@ -359,7 +347,7 @@ Test(flags, exemption_ending_in_30_days_is_flagged, .timeout = FX_TIMEOUT)
     char from[11], to[11];
     fx_date_add(w.today, -60, from);
     fx_date_add(w.today, 30, to);
-    exemption(&w, from, to);
+    fx_create_exemption(&w.cw, w.case_id, from, to, FX_EXEMPTION_REASON, NULL);
     assert_present(&w, EXEMPTION, w.today);
     world_close(&w);
 }
@@ -372,8 +360,8 @@ Test(flags, exemption_ending_in_31_days_or_ended_yesterday_is_not_flagged, .time
     fx_date_add(w.today, -60, from);
     fx_date_add(w.today, 31, to);
     fx_date_add(w.today, -1, ended);
-    exemption(&w, from, to);
-    exemption(&w, from, ended);
+    fx_create_exemption(&w.cw, w.case_id, from, to, FX_EXEMPTION_REASON, NULL);
+    fx_create_exemption(&w.cw, w.case_id, from, ended, FX_EXEMPTION_REASON, NULL);
     assert_absent(&w, EXEMPTION);
     world_close(&w);
 }

@@ -74,13 +74,6 @@ static const char *type_code(json_t *doc)
     return json_string_value(json_object_get(json_object_get(doc, "type"), "code"));
 }
 
-static void assert_integer(json_t *doc, const char *key, long long want)
-{
-    json_t *v = json_object_get(doc, key);
-    cr_assert(json_is_integer(v), "%s is not an integer", key);
-    cr_assert_eq(json_integer_value(v), want, "%s is %lld, want %lld", key, (long long)json_integer_value(v), want);
-}
-
 /* want < 0: the member must be null. */
 static void assert_number(json_t *doc, const char *key, double want)
 {
@@ -152,7 +145,7 @@ Test(interventions, create_is_201_requested_with_the_type_sector_and_no_waiting_
         cr_assert(json_is_array(json_object_get(doc, "progress")) &&
                       json_array_size(json_object_get(doc, "progress")) == 0,
                   "a new intervention has progress notes");
-        assert_integer(doc, "version", 1);
+        fx_assert_integer(doc, "version", 1);
         json_decref(doc);
         doc = pass == 0 ? fx_get_intervention(&w.cw, intervention) : NULL;
     }
@@ -260,8 +253,8 @@ Test(interventions, start_issues_the_sub_decision_under_the_overall_decision_and
         fx_assert_member(doc, "status", "started");
         fx_assert_member(doc, "started_on", started);
         fx_assert_member(doc, "requested_on", requested);
-        assert_integer(doc, "waiting_days", 14);
-        assert_integer(doc, "version", 2);
+        fx_assert_integer(doc, "waiting_days", 14);
+        fx_assert_integer(doc, "version", 2);
         cr_assert(json_is_string(json_object_get(doc, "decision_id")), "starting issued no sub-decision");
         if (pass == 0) {
             json_decref(doc);
@@ -367,7 +360,7 @@ Test(interventions, end_and_cancel_record_their_dates_outcome_and_reason, .timeo
     fx_assert_member(doc, "status", "ended");
     fx_assert_member(doc, "ended_on", end_on);
     fx_assert_member(doc, "outcome", "Praktikken førte til et småjob.");
-    assert_integer(doc, "waiting_days", 10);
+    fx_assert_integer(doc, "waiting_days", 10);
     json_decref(doc);
 
     /* A started intervention can be cancelled, on a given date. */
@@ -482,7 +475,7 @@ Test(interventions, start_date_before_the_request_or_in_the_future_is_422_naming
     }
     /* The day it was requested is allowed: no waiting. */
     json_t *doc = fx_start_intervention(&w.cw, id, requested);
-    assert_integer(doc, "waiting_days", 0);
+    fx_assert_integer(doc, "waiting_days", 0);
     json_decref(doc);
     world_close(&w);
 }
@@ -667,7 +660,7 @@ Test(interventions, staff_of_another_municipality_see_nothing, .timeout = FX_TIM
     /* Untouched, and visible to the municipality's own staff. */
     json_t *doc = fx_get_intervention(&lead, id);
     fx_assert_member(doc, "status", "requested");
-    assert_integer(doc, "version", 1);
+    fx_assert_integer(doc, "version", 1);
     json_decref(doc);
     fx_actor_free(&lead);
     fx_actor_free(&outsider);
@@ -747,15 +740,15 @@ static void assert_sector(json_t *doc, const char *sector, long long started, do
 {
     json_t *s = json_object_get(json_object_get(doc, "sectors"), sector);
     cr_assert(json_is_object(s), "no figures for sector %s", sector);
-    assert_integer(s, "started", started);
+    fx_assert_integer(s, "started", started);
     assert_number(s, "median_days", median);
     assert_number(s, "p90_days", p90);
-    assert_integer(s, "waiting_now", waiting_now);
+    fx_assert_integer(s, "waiting_now", waiting_now);
     if (longest < 0)
         cr_assert(json_is_null(json_object_get(s, "longest_waiting_days")), "%s: longest_waiting_days is not null",
                   sector);
     else
-        assert_integer(s, "longest_waiting_days", longest);
+        fx_assert_integer(s, "longest_waiting_days", longest);
 }
 
 Test(interventions, waiting_times_per_sector_are_exact_and_suppressed_under_5_citizens, .timeout = FX_TIMEOUT * 4)

@@ -17,7 +17,6 @@
 #define PURPOSE_CREATE_CITIZEN "Sagsbehandling: oprettelse af dine personoplysninger"
 #define PURPOSE_CREATE_CASE "Sagsbehandling: oprettelse af din sag"
 #define PURPOSE_EXPORT "Indsigt: udlevering af dine personoplysninger"
-#define EXEMPTION_REASON "Alvorlig sygdom i familien."
 
 /* One use of the citizen's data as the citizen's log must show it. */
 struct use {
@@ -210,24 +209,6 @@ static json_t *list_items(const struct fx_actor *a, const char *path)
     cr_assert(json_is_null(json_object_get(doc, "next_cursor")), "GET %s has more than one page", path);
     json_decref(doc);
     return items;
-}
-
-/* POST /v1/cases/{case_id}/exemptions as staff; asserts 201 and writes the id. */
-static void create_exemption(const struct fx_actor *staff, const char *case_id, const char *from, const char *to,
-                             char id[FX_UUID_LEN])
-{
-    char path[128];
-    snprintf(path, sizeof(path), "/v1/cases/%s/exemptions", case_id);
-    struct http_response r;
-    fx_call("POST", path, staff, json_pack("{s:s, s:s, s:s}", "from_on", from, "to_on", to, "reason", EXEMPTION_REASON),
-            NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    const char *v = json_string_value(json_object_get(doc, "id"));
-    cr_assert(v && strlen(v) == 36, "the exemption has no id");
-    memcpy(id, v, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
 }
 
 /* GET /v1/me/export as the citizen a with a fresh X-Request-Id (written to rid, NULL: not
@@ -491,7 +472,7 @@ static void records_make(const struct fx_actor *cw, struct records *s)
     fx_new_case(cw, s->cpr, s->citizen_id, s->case_id);
     fx_citizen(&s->citizen, s->cpr);
     fx_create_intervention(cw, s->case_id, "behandling", today, 0, s->intervention);
-    create_exemption(cw, s->case_id, today, to, s->exemption);
+    fx_create_exemption(cw, s->case_id, today, to, FX_EXEMPTION_REASON, s->exemption);
     fx_issued_decision(cw, s->case_id, "other", "refused", "2026-04-04", s->decision);
     fx_file_appeal(cw, s->decision, "2026-04-20", "written", "Jeg er uenig.", s->appeal);
     json_decref(fx_completed_review(cw, &s->citizen, s->case_id, s->review));
@@ -619,7 +600,7 @@ Test(my_data, export_holds_every_record_of_the_citizen_and_nothing_of_another, .
     fx_assert_member(ex, "case_id", a.case_id);
     fx_assert_member(ex, "from_on", today);
     fx_assert_member(ex, "to_on", to);
-    fx_assert_member(ex, "reason", EXEMPTION_REASON);
+    fx_assert_member(ex, "reason", FX_EXEMPTION_REASON);
 
     json_t *exported = json_object_get(doc, "decisions");
     assert_same_set(doc, "decisions", decisions);

@@ -150,14 +150,6 @@ static json_t *progress(const struct fx_actor *a, const char *municipality, cons
     return doc;
 }
 
-/* Fails unless obj[key] is the integer want. */
-static void assert_int(json_t *obj, const char *key, long long want)
-{
-    json_t *v = json_object_get(obj, key);
-    cr_assert(json_is_integer(v), "%s is not an integer", key);
-    cr_assert_eq(json_integer_value(v), want, "%s is %lld, want %lld", key, (long long)json_integer_value(v), want);
-}
-
 /* Fails unless obj[key] is the number want (to 1e-9), or null when want is NULL_FIGURE. */
 static void assert_num(json_t *obj, const char *key, double want)
 {
@@ -205,25 +197,25 @@ static const char *const rating_keys[3] = {"life_mastery", "health", "labour_mar
 static void assert_figures(json_t *doc, const struct want *w)
 {
     json_t *g = json_object_get(doc, "reviews");
-    assert_int(g, "completed", w->completed);
+    fx_assert_integer(g, "completed", w->completed);
     assert_num(g, "on_time", w->on_time);
     assert_num(g, "late", w->late);
     assert_suppressed(g, w->reviews_suppressed);
 
     g = json_object_get(doc, "citizens_with_intervention_since_last_review");
-    assert_int(g, "citizens", w->citizens);
+    fx_assert_integer(g, "citizens", w->citizens);
     assert_num(g, "with_intervention", w->with_intervention);
     assert_num(g, "share", w->intervention_share);
     assert_suppressed(g, w->intervention_suppressed);
 
     g = json_object_get(doc, "no_intervention_decisions");
-    assert_int(g, "overall_decisions", w->overall);
+    fx_assert_integer(g, "overall_decisions", w->overall);
     assert_num(g, "no_intervention", w->no_intervention);
     assert_num(g, "share", w->no_intervention_share);
     assert_suppressed(g, w->decisions_suppressed);
 
     g = json_object_get(doc, "indicator_change");
-    assert_int(g, "pairs", w->pairs);
+    fx_assert_integer(g, "pairs", w->pairs);
     assert_num(g, "who5_mean_change", w->who5);
     const char *const who[2] = {"caseworker", "citizen"};
     const double *means[2] = {w->by_caseworker, w->by_citizen};
@@ -240,7 +232,7 @@ static void assert_figures(json_t *doc, const struct want *w)
     assert_suppressed(g, w->indicators_suppressed);
 
     g = json_object_get(doc, "caseworker_changes_per_case");
-    assert_int(g, "cases", w->cases);
+    fx_assert_integer(g, "cases", w->cases);
     assert_num(g, "mean", w->changes);
     assert_suppressed(g, w->changes_suppressed);
 }
@@ -251,10 +243,10 @@ static void assert_sector(json_t *doc, const char *sector, int started, double m
 {
     json_t *s = json_object_get(json_object_get(doc, "waiting_by_sector"), sector);
     cr_assert(json_is_object(s), "waiting_by_sector has no %s", sector);
-    assert_int(s, "started", started);
+    fx_assert_integer(s, "started", started);
     assert_num(s, "median_days", median);
     assert_num(s, "p90_days", p90);
-    assert_int(s, "waiting_now", waiting_now);
+    fx_assert_integer(s, "waiting_now", waiting_now);
     assert_num(s, "longest_waiting_days", longest);
 }
 
@@ -606,10 +598,10 @@ Test(progress_stats, a_case_belongs_to_the_period_of_its_danish_creation_day, .t
     /* Periods are Danish days, like every other date of the figures: the case is one of the
      * municipality's cases in a period ending on D, not in one ending the day before. */
     json_t *doc = progress(&w.lead, w.municipality, d, d);
-    assert_int(json_object_get(doc, "caseworker_changes_per_case"), "cases", 1);
+    fx_assert_integer(json_object_get(doc, "caseworker_changes_per_case"), "cases", 1);
     json_decref(doc);
     doc = progress(&w.lead, w.municipality, since, day_before);
-    assert_int(json_object_get(doc, "caseworker_changes_per_case"), "cases", 0);
+    fx_assert_integer(json_object_get(doc, "caseworker_changes_per_case"), "cases", 0);
     json_decref(doc);
 
     fx_actor_free(&p.citizen);

@@ -145,14 +145,6 @@ static void assert_not_listed(json_t *rows, const char *resource_id, const char 
     cr_assert_null(fx_find_row(rows, "resource_id", resource_id), "%s is listed", what);
 }
 
-/* Fails unless the integer member key of obj is want. */
-static void assert_int(json_t *obj, const char *key, long long want)
-{
-    json_t *v = json_object_get(obj, key);
-    cr_assert(json_is_integer(v), "%s is not an integer", key);
-    cr_assert_eq(json_integer_value(v), want, "%s is %lld, want %lld", key, (long long)json_integer_value(v), want);
-}
-
 /* ---- reviews-due ---- */
 
 Test(worklists, reviews_due_lists_a_case_from_30_days_before_its_review_and_while_it_is_overdue,
@@ -403,10 +395,10 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     json_t *rows = own_rows(&w, "processing-deadlines");
     json_t *details = assert_row(rows, &w, &s, "decision", late, a_since, 2);
     fx_assert_member(details, "request", "application");
-    assert_int(details, "deadline_days", APPLICATION_DAYS);
+    fx_assert_integer(details, "deadline_days", APPLICATION_DAYS);
     details = assert_row(rows, &w, &s, "intervention", waiting, i_since, 2);
     fx_assert_member(details, "request", "intervention_request");
-    assert_int(details, "deadline_days", INTERVENTION_REQUEST_DAYS);
+    fx_assert_integer(details, "deadline_days", INTERVENTION_REQUEST_DAYS);
     assert_not_listed(rows, in_time, "an application exactly 42 days old");
     assert_not_listed(rows, own_motion, "a draft without applied_for");
     assert_not_listed(rows, not_yet, "an intervention requested exactly 30 days ago");
@@ -442,18 +434,6 @@ static void assert_flag_list(const struct world *w, const char *name, const char
     json_decref(rows);
 }
 
-static void exemption(struct world *w, const struct subject *s, const char *from, const char *to)
-{
-    char path[128];
-    snprintf(path, sizeof(path), "/v1/cases/%s/exemptions", s->case_id);
-    struct http_response r;
-    fx_call("POST", path, &w->cw,
-            json_pack("{s:s, s:s, s:s}", "from_on", from, "to_on", to, "reason", "Alvorlig sygdom i familien."), NULL,
-            0, &r);
-    fx_assert_status(&r, 201);
-    http_response_free(&r);
-}
-
 Test(worklists, exemptions_expiring_lists_a_case_from_30_days_before_its_exemption_ends, .timeout = FX_TIMEOUT * 2)
 {
     struct world w;
@@ -468,11 +448,11 @@ Test(worklists, exemptions_expiring_lists_a_case_from_30_days_before_its_exempti
      * was closed: not listed. */
     struct subject flagged[1], others[3];
     plain_subject(&w, &flagged[0]);
-    exemption(&w, &flagged[0], from, in_30);
+    fx_create_exemption(&w.cw, flagged[0].case_id, from, in_30, FX_EXEMPTION_REASON, NULL);
     const char *ends[] = {in_31, yesterday, in_10};
     for (int i = 0; i < 3; i++) {
         plain_subject(&w, &others[i]);
-        exemption(&w, &others[i], from, ends[i]);
+        fx_create_exemption(&w.cw, others[i].case_id, from, ends[i], FX_EXEMPTION_REASON, NULL);
     }
     fx_close_case(&w.cw, others[2].case_id);
     const char *since[] = {w.today};
@@ -492,8 +472,8 @@ Test(worklists, a_case_with_two_exemptions_ending_the_same_day_is_one_row_that_p
     day(&w, -10, since);
     struct subject s;
     plain_subject(&w, &s);
-    exemption(&w, &s, from, in_20);
-    exemption(&w, &s, later_from, in_20);
+    fx_create_exemption(&w.cw, s.case_id, from, in_20, FX_EXEMPTION_REASON, NULL);
+    fx_create_exemption(&w.cw, s.case_id, later_from, in_20, FX_EXEMPTION_REASON, NULL);
 
     /* Rows are paged by the cursor (since, resource_id): two rows with one key cannot both
      * be reached a row at a time, so the key must name one row. */

@@ -849,6 +849,32 @@ void fx_assert_member(json_t *doc, const char *key, const char *want)
     cr_assert_str_eq(json_string_value(v), want, "%s is %s, want %s", key, json_string_value(v), want);
 }
 
+void fx_assert_integer(json_t *obj, const char *key, long long want)
+{
+    json_t *v = json_object_get(obj, key);
+    cr_assert(json_is_integer(v), "%s is not an integer", key);
+    cr_assert_eq(json_integer_value(v), want, "%s is %lld, want %lld", key, (long long)json_integer_value(v), want);
+}
+
+void fx_create_exemption(const struct fx_actor *staff, const char *case_id, const char *from, const char *to,
+                         const char *reason, char id[FX_UUID_LEN])
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/cases/%s/exemptions", case_id);
+    struct http_response r;
+    fx_call("POST", path, staff, json_pack("{s:s, s:s, s:s}", "from_on", from, "to_on", to, "reason", reason), NULL,
+            0, &r);
+    fx_assert_status(&r, 201);
+    if (id) {
+        json_t *doc = fx_body(&r);
+        const char *v = json_string_value(json_object_get(doc, "id"));
+        cr_assert(v && strlen(v) == FX_UUID_LEN - 1, "the exemption has no id");
+        memcpy(id, v, FX_UUID_LEN);
+        json_decref(doc);
+    }
+    http_response_free(&r);
+}
+
 json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id)
 {
     json_t *rows = json_array();

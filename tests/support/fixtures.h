@@ -261,6 +261,17 @@ void fx_assert_error_pointers(const struct http_response *r, const char *const *
 /* Fails unless the string member key of doc equals want (want NULL: doc[key] is null). */
 void fx_assert_member(json_t *doc, const char *key, const char *want);
 
+/* Fails unless obj[key] is the integer want. */
+void fx_assert_integer(json_t *obj, const char *key, long long want);
+
+/* A reason for an exemption from requirements and sanctions, as a caseworker writes it. */
+#define FX_EXEMPTION_REASON "Alvorlig sygdom i familien."
+
+/* POST /v1/cases/{case_id}/exemptions as staff from from to to with reason; asserts 201
+ * and writes the exemption's id to id (NULL: not kept). */
+void fx_create_exemption(const struct fx_actor *staff, const char *case_id, const char *from, const char *to,
+                         const char *reason, char id[FX_UUID_LEN]);
+
 /* The auditor's access-log rows for resource_id (NULL: every row of the auditor's
  * municipality), every page; the caller json_decref's. */
 json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id);
