@@ -145,11 +145,8 @@ void api_appeals_list(struct request *rq, struct reply *r)
                       "decision_id a UUID.");
         return;
     }
-    enum db_status st = resource_log_search(rq, "appeal", NULL,
-                                            json_pack("{s:s?, s:s?}", "status", f.status, "decision_id",
-                                                      f.decision_id));
     PGresult *res = NULL;
-    if (st == DB_OK)
-        st = appeal_list(rq->db, &f, &p, &res);
-    page_reply_result(r, st, res, &p);
+    enum db_status st = appeal_list(rq->db, &f, &p, &res);
+    resource_reply_found_page(rq, r, st, res, &p, "appeal", NULL,
+                              json_pack("{s:s?, s:s?}", "status", f.status, "decision_id", f.decision_id));
 }

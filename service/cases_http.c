@@ -225,14 +225,11 @@ static void list_cases(struct request *rq, struct reply *r)
                       "Filters: status is open or closed, citizen_id a UUID, caseworker a staff id.");
         return;
     }
-    enum db_status st = resource_log_search(rq, "case", f.citizen_id,
-                                            json_pack("{s:s?, s:s?, s:s?, s:s?}", "caseworker", f.caseworker,
-                                                      "target_group", f.target_group, "status", f.status,
-                                                      "citizen_id", f.citizen_id));
     PGresult *res = NULL;
-    if (st == DB_OK)
-        st = case_list(rq->db, &f, &p, &res);
-    page_reply_result(r, st, res, &p);
+    enum db_status st = case_list(rq->db, &f, &p, &res);
+    resource_reply_found_page(rq, r, st, res, &p, "case", f.citizen_id,
+                              json_pack("{s:s?, s:s?, s:s?, s:s?}", "caseworker", f.caseworker, "target_group",
+                                        f.target_group, "status", f.status, "citizen_id", f.citizen_id));
 }
 
 /* Staff list their municipality's cases, a citizen their own (GET /v1/me/cases): the

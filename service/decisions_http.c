@@ -87,13 +87,11 @@ void api_decisions_list(struct request *rq, struct reply *r)
                       "Filters: case_id is a UUID, status draft, issued or superseded, kind a decision_kind code.");
         return;
     }
-    enum db_status st = resource_log_search(rq, "decision", NULL,
-                                            json_pack("{s:s?, s:s?, s:s?}", "case_id", f.case_id, "status",
-                                                      f.status, "kind", f.kind));
     PGresult *res = NULL;
-    if (st == DB_OK)
-        st = decision_list(rq->db, &f, &p, &res);
-    page_reply_result(r, st, res, &p);
+    enum db_status st = decision_list(rq->db, &f, &p, &res);
+    resource_reply_found_page(rq, r, st, res, &p, "decision", NULL,
+                              json_pack("{s:s?, s:s?, s:s?}", "case_id", f.case_id, "status", f.status, "kind",
+                                        f.kind));
 }
 
 void api_decisions_update(struct request *rq, struct reply *r)

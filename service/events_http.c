@@ -74,8 +74,11 @@ void api_events_feed(struct request *rq, struct reply *r)
     json_t *events = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
     long long next = PQgetisnull(res, 0, 2) ? after : atoll(PQgetvalue(res, 0, 2));
     PQclear(res);
-    st = events ? resource_log_search(rq, "event", NULL,
-                                      json_pack("{s:I, s:I}", "after", (json_int_t)after, "limit", (json_int_t)limit))
+    /* Each event carries its resource's document: handing it out is a use of the data of
+     * the citizen it concerns. */
+    st = events ? resource_log_search_found(rq, "event", events, NULL,
+                                            json_pack("{s:I, s:I}", "after", (json_int_t)after, "limit",
+                                                      (json_int_t)limit))
                 : DB_ERROR;
     if (st != DB_OK) {
         json_decref(events);

@@ -55,11 +55,9 @@ void api_flags_list(struct request *rq, struct reply *r)
         return;
     }
     /* The list names citizens: reading it is a search of their data. */
-    enum db_status st = resource_log_search(rq, "case", NULL,
-                                            json_pack("{s:s, s:s?, s:s?}", "worklist", "flags", "code", f.code,
-                                                      "caseworker", f.caseworker));
     PGresult *res = NULL;
-    if (st == DB_OK)
-        st = flag_list(rq->db, &f, &p, &res);
-    page_reply_result(r, st, res, &p);
+    enum db_status st = flag_list(rq->db, &f, &p, &res);
+    resource_reply_found_page(rq, r, st, res, &p, "case", NULL,
+                              json_pack("{s:s, s:s?, s:s?}", "worklist", "flags", "code", f.code, "caseworker",
+                                        f.caseworker));
 }

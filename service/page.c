@@ -38,7 +38,7 @@ int page_from_query(const struct request *rq, struct reply *r, struct page *p)
     return 0;
 }
 
-int page_reply(struct reply *r, const PGresult *res, const struct page *p)
+json_t *page_document(const PGresult *res, const struct page *p)
 {
     int rows = PQntuples(res);
     int shown = rows > p->limit ? p->limit : rows;
@@ -47,13 +47,22 @@ int page_reply(struct reply *r, const PGresult *res, const struct page *p)
         json_t *doc = json_loads(PQgetvalue(res, i, 1), 0, NULL);
         if (!doc) {
             json_decref(items);
-            reply_problem(r, PROBLEM_INTERNAL, NULL);
-            return -1;
+            return NULL;
         }
         json_array_append_new(items, doc);
     }
     json_t *next = rows > p->limit ? json_string(PQgetvalue(res, shown - 1, 0)) : json_null();
-    reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    return json_pack("{s:o, s:o}", "items", items, "next_cursor", next);
+}
+
+int page_reply(struct reply *r, const PGresult *res, const struct page *p)
+{
+    json_t *doc = page_document(res, p);
+    if (!doc) {
+        reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return -1;
+    }
+    reply_json(r, 200, doc);
     return 0;
 }
 

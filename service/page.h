@@ -3,6 +3,7 @@
 #ifndef FREMDRIFT_PAGE_H
 #define FREMDRIFT_PAGE_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "db.h"
@@ -18,6 +19,10 @@ struct page {
 
 /* Reads limit (1..100, default 25) and cursor. 0, or -1 with a 400 set on r. */
 int page_from_query(const struct request *rq, struct reply *r, struct page *p);
+
+/* {"items": [...], "next_cursor": "…" | null} from rows of (seq, JSON document), which
+ * the caller json_decref's; NULL when a document does not parse. */
+json_t *page_document(const PGresult *res, const struct page *p);
 
 /* Replies {"items": [...], "next_cursor": "…" | null} from rows of (seq, JSON document).
  * Returns 0, or -1 with a 500 set on r. */

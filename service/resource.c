@@ -8,6 +8,7 @@
 
 #include "access_log.h"
 #include "events.h"
+#include "page.h"
 #include "reply.h"
 
 int resource_found(struct reply *r, enum db_status st, int found, const char *type)
@@ -83,4 +84,41 @@ enum db_status resource_log_search(struct request *rq, const char *type, const c
     enum db_status st = access_log_write(rq, "search", type, NULL, citizen_id, criteria);
     json_decref(criteria);
     return st;
+}
+
+enum db_status resource_log_search_found(struct request *rq, const char *type, json_t *items,
+                                         const char *citizen_id, json_t *criteria)
+{
+    json_t *ids = json_array(), *item;
+    size_t i;
+    json_array_foreach(items, i, item) {
+        json_t *id = json_object_get(item, "citizen_id");
+        if (!json_is_string(id))
+            id = json_object_get(json_object_get(item, "data"), "citizen_id");
+        if (json_is_string(id))
+            json_array_append(ids, id);
+    }
+    enum db_status st = access_log_write_each(rq, "search", type, ids, citizen_id, criteria);
+    json_decref(ids);
+    json_decref(criteria);
+    return st;
+}
+
+void resource_reply_found_page(struct request *rq, struct reply *r, enum db_status st, PGresult *res,
+                               const struct page *p, const char *type, const char *citizen_id, json_t *criteria)
+{
+    json_t *doc = st == DB_OK ? page_document(res, p) : NULL;
+    PQclear(res);
+    if (st == DB_OK && !doc)
+        st = DB_ERROR;
+    if (st == DB_OK)
+        st = resource_log_search_found(rq, type, json_object_get(doc, "items"), citizen_id, criteria);
+    else
+        json_decref(criteria);
+    if (st != DB_OK) {
+        json_decref(doc);
+        db_reply_error(r, st);
+        return;
+    }
+    reply_json(r, 200, doc);
 }

@@ -11,6 +11,7 @@
 
 struct request;
 struct reply;
+struct page;
 
 /* A fetched resource as the epilogues see it; every member is borrowed from its row. */
 struct resource {
@@ -54,5 +55,18 @@ void resource_finish_change(struct request *rq, struct reply *r, enum db_status 
 /* The access-log row of a search of resources of type, with its criteria (stolen; they
  * must hold no CPR in clear). citizen_id may be NULL. */
 enum db_status resource_log_search(struct request *rq, const char *type, const char *citizen_id, json_t *criteria);
+
+/* Logs a search whose answer names citizens: one row for each citizen that items (a
+ * borrowed array of documents, or of events with their document in data) names, so that
+ * each citizen's own log shows the use; one row naming citizen_id (may be NULL) when items
+ * name nobody. Takes criteria. */
+enum db_status resource_log_search_found(struct request *rq, const char *type, json_t *items,
+                                         const char *citizen_id, json_t *criteria);
+
+/* Replies with the page of rows (seq, document) in res after logging it as a search that
+ * found its items (resource_log_search_found); on a failed st, or a failure to log, the
+ * problem instead. PQclear()s res; takes criteria. */
+void resource_reply_found_page(struct request *rq, struct reply *r, enum db_status st, PGresult *res,
+                               const struct page *p, const char *type, const char *citizen_id, json_t *criteria);
 
 #endif

@@ -112,9 +112,6 @@ void api_worklist(struct request *rq, struct reply *r)
 
     PGresult *res = NULL;
     enum db_status st = db_exec(rq->db, w->stmt, w->extra == NO_EXTRA ? 4 : 5, values, &res);
-    if (st == DB_OK)
-        st = resource_log_search(rq, "worklist", NULL,
-                                 json_pack("{s:s, s:s?}", "worklist", w->name, "caseworker", caseworker));
     if (st != DB_OK) {
         PQclear(res);
         db_reply_error(r, st);
@@ -132,5 +129,14 @@ void api_worklist(struct request *rq, struct reply *r)
         next = json_string(cursor);
     }
     PQclear(res);
+    /* Each row names a citizen: the list is a search of their data. */
+    st = resource_log_search_found(rq, "worklist", items, NULL,
+                                   json_pack("{s:s, s:s?}", "worklist", w->name, "caseworker", caseworker));
+    if (st != DB_OK) {
+        json_decref(items);
+        json_decref(next);
+        db_reply_error(r, st);
+        return;
+    }
     reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }

@@ -213,6 +213,7 @@ SELECT CASE
            WHEN p_role = 'citizen' AND p_action = 'create' THEN 'Din egen henvendelse: oprettelse af '
            WHEN p_role = 'citizen' AND p_action = 'update' THEN 'Dit eget bidrag: ændring af '
            WHEN p_role = 'auditor' THEN 'Kontrol af behandlingen: opslag i '
+           WHEN p_role = 'integration' THEN 'Overførsel til kommunens fagsystemer: '
            WHEN p_action = 'read' THEN 'Sagsbehandling: opslag i '
            WHEN p_action = 'search' THEN 'Sagsbehandling: søgning i '
            WHEN p_action = 'create' THEN 'Sagsbehandling: oprettelse af '
@@ -230,6 +231,8 @@ SELECT CASE
            WHEN 'plan' THEN 'din plan'
            WHEN 'export' THEN 'alle dine oplysninger'
            WHEN 'access_log' THEN 'loggen over brugen af dine oplysninger'
+           WHEN 'worklist' THEN 'sagsbehandlernes arbejdslister'
+           WHEN 'event' THEN 'ændringer i dine sager'
            ELSE 'dine oplysninger'
        END
 $$;

@@ -407,6 +407,117 @@ Test(my_data, reading_the_access_log_is_itself_a_logged_use, .timeout = FX_TIMEO
     fx_actor_free(&cw);
 }
 
+/* The citizen's whole log without their own reads of it; the caller json_decref's it. */
+static json_t *log_of_others(const struct fx_actor *citizen)
+{
+    json_t *all = citizen_log(citizen, 100, NULL, 0);
+    json_t *others = without_own_reads(all);
+    json_decref(all);
+    return others;
+}
+
+/* The number of entries of newer (taken from the front, not in older) of
+ * resource_type by by_role with action; every such entry must have purpose. */
+static size_t new_entries(json_t *newer, json_t *older, const char *action, const char *resource_type,
+                          const char *by_role, const char *purpose)
+{
+    size_t n = 0, fresh = json_array_size(newer) - json_array_size(older);
+    for (size_t i = 0; i < fresh; i++) {
+        json_t *e = json_array_get(newer, i);
+        if (strcmp(json_string_value(json_object_get(e, "action")), action) != 0 ||
+            strcmp(json_string_value(json_object_get(e, "resource_type")), resource_type) != 0 ||
+            strcmp(json_string_value(json_object_get(e, "by_role")), by_role) != 0)
+            continue;
+        fx_assert_member(e, "purpose", purpose);
+        n++;
+    }
+    return n;
+}
+
+/* Lists name citizens too: a caseworker's list of cases, a list of decisions, a worklist
+ * and the event feed are each a use of the data of every citizen they show, and of no one
+ * else's. */
+Test(my_data, lists_and_the_feed_are_uses_of_the_data_of_each_citizen_they_show, .timeout = FX_TIMEOUT * 3)
+{
+    char m[4], m2[4], today[11], year_ago[11];
+    two_municipalities(m, m2);
+    fx_today(today);
+    fx_date_add_months(today, -12, year_ago);
+    struct fx_actor cw, integration, a, b;
+    fx_staff(&cw, "caseworker", m);
+    fx_staff(&integration, "integration", m);
+    char cpr_a[11], cpr_b[11], citizen_a[FX_UUID_LEN], citizen_b[FX_UUID_LEN], case_a[FX_UUID_LEN],
+        case_b[FX_UUID_LEN], decision[FX_UUID_LEN];
+    /* A's annual review is due today: A is on the reviews-due worklist; B is not. */
+    fx_new_citizen(&cw, cpr_a, citizen_a);
+    fx_create_case_dated(&cw, citizen_a, year_ago, "kontanthjaelp", year_ago, case_a);
+    char month_ago[11];
+    fx_date_add_months(today, -1, month_ago);
+    fx_new_citizen(&cw, cpr_b, citizen_b);
+    fx_create_case_dated(&cw, citizen_b, month_ago, "kontanthjaelp", month_ago, case_b);
+    fx_issued_decision(&cw, case_a, "overall", "granted", NULL, decision);
+    fx_citizen(&a, cpr_a);
+    fx_citizen(&b, cpr_b);
+    json_t *a0 = log_of_others(&a);
+    json_t *b0 = log_of_others(&b);
+
+    char path[256];
+    snprintf(path, sizeof(path), "/v1/cases?caseworker=%s&limit=100", cw.sub);
+    json_t *cases = fx_get_json(&cw, path);
+    cr_assert_not_null(fx_find_row(json_object_get(cases, "items"), "id", case_a));
+    cr_assert_not_null(fx_find_row(json_object_get(cases, "items"), "id", case_b));
+    json_decref(cases);
+    snprintf(path, sizeof(path), "/v1/decisions?case_id=%s", case_a);
+    json_decref(fx_get_json(&cw, path));
+    snprintf(path, sizeof(path), "/v1/worklists/reviews-due?caseworker=%s", cw.sub);
+    json_t *due = fx_get_json(&cw, path);
+    cr_assert_not_null(fx_find_row(json_object_get(due, "items"), "case_id", case_a));
+    cr_assert_null(fx_find_row(json_object_get(due, "items"), "case_id", case_b));
+    json_decref(due);
+    /* The feed from the start until it has handed out A's decision (numbering may wait
+     * for other tests' transactions). */
+    int fed = 0;
+    long long after = 0;
+    for (long long deadline = fx_now_ms() + 15000; !fed && fx_now_ms() < deadline;) {
+        snprintf(path, sizeof(path), "/v1/events?after=%lld&limit=1000", after);
+        json_t *feed = fx_get_json(&integration, path);
+        json_t *events = json_object_get(feed, "events");
+        size_t i;
+        json_t *e;
+        json_array_foreach(events, i, e)
+            fed |= strcmp(json_string_value(json_object_get(e, "resource_id")), decision) == 0;
+        if (json_array_size(events) == 0)
+            fx_pause_ms(100);
+        after = (long long)json_integer_value(json_object_get(feed, "next_after"));
+        json_decref(feed);
+    }
+    cr_assert(fed, "the feed never handed out the decision");
+
+    json_t *a1 = log_of_others(&a);
+    json_t *b1 = log_of_others(&b);
+    static const char *const search_case = "Sagsbehandling: søgning i din sag";
+    static const char *const search_decision = "Sagsbehandling: søgning i en afgørelse";
+    static const char *const search_worklist = "Sagsbehandling: søgning i sagsbehandlernes arbejdslister";
+    static const char *const fed_events = "Overførsel til kommunens fagsystemer: ændringer i dine sager";
+    cr_assert_eq(new_entries(a1, a0, "search", "case", "caseworker", search_case), 1, "A: the list of cases");
+    cr_assert_eq(new_entries(a1, a0, "search", "decision", "caseworker", search_decision), 1, "A: the decisions");
+    cr_assert_eq(new_entries(a1, a0, "search", "worklist", "caseworker", search_worklist), 1, "A: the worklist");
+    cr_assert_geq(new_entries(a1, a0, "search", "event", "integration", fed_events), 1, "A: the feed");
+    cr_assert_eq(new_entries(b1, b0, "search", "case", "caseworker", search_case), 1, "B: the list of cases");
+    cr_assert_eq(new_entries(b1, b0, "search", "decision", "caseworker", search_decision), 0,
+                 "B is logged for A's decisions");
+    cr_assert_eq(new_entries(b1, b0, "search", "worklist", "caseworker", search_worklist), 0,
+                 "B is logged for a worklist that does not show B");
+    json_decref(b1);
+    json_decref(a1);
+    json_decref(b0);
+    json_decref(a0);
+    fx_actor_free(&b);
+    fx_actor_free(&a);
+    fx_actor_free(&integration);
+    fx_actor_free(&cw);
+}
+
 Test(my_data, unregistered_citizen_has_an_empty_log_and_no_export, .timeout = FX_TIMEOUT)
 {
     char cpr[11];
