@@ -22,6 +22,7 @@ static const struct db_stmt claim = {"idempotency_begin",
 static const struct db_stmt store = {"idempotency_finish",
                                      "SELECT idempotency_finish($1, $2, $3::integer, $4::jsonb, $5::bytea)"};
 static const struct db_stmt release = {"idempotency_release", "SELECT idempotency_release($1, $2)"};
+static const struct db_stmt unlock = {"idempotency_unlock", "SELECT idempotency_unlock($1, $2)"};
 static const struct db_stmt log_replay = {"idempotency_log_replay", "SELECT idempotency_log_replay($1, $2)"};
 
 /* SHA-256 over parts separated by NUL bytes, as lowercase hex. */
@@ -161,6 +162,14 @@ enum db_status idempotency_log_replay(struct db_conn *c, const struct idempotenc
     enum db_status st = db_exec(c, &log_replay, 2, values, &res);
     PQclear(res);
     return st;
+}
+
+void idempotency_end(struct db_conn *c, const struct idempotency *idem)
+{
+    const char *values[] = {idem->caller, idem->key};
+    PGresult *res = NULL;
+    db_exec(c, &unlock, 2, values, &res);
+    PQclear(res);
 }
 
 void idempotency_release(struct db_conn *c, const struct idempotency *idem)

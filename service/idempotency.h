@@ -34,6 +34,10 @@ enum db_status idempotency_store(struct request *rq, struct db_conn *c, const st
  * logs the replay as a use of whatever the first request used. */
 enum db_status idempotency_log_replay(struct db_conn *c, const struct idempotency *idem);
 
+/* After the work and its stored answer have committed: lets go of the claim's lock (the
+ * claim is held by a session lock from idempotency_begin until here or release). */
+void idempotency_end(struct db_conn *c, const struct idempotency *idem);
+
 /* After a failed or rolled-back attempt: gives the key back so a retry can run. */
 void idempotency_release(struct db_conn *c, const struct idempotency *idem);
 

@@ -15,7 +15,7 @@
 #include "reply.h"
 #include "request.h"
 
-#define EXPORT_LOG_ROWS 100000
+#define EXPORT_LOG_BATCH 10000
 
 static const struct db_stmt own_log = {
     "me_access_log",
@@ -64,21 +64,31 @@ static enum db_status add_letters(struct request *rq, json_t *decisions)
     return DB_OK;
 }
 
-/* The citizen's log entries, all of them, oldest last. */
+/* The citizen's log entries, all of them, newest first, read a batch at a time so that
+ * no export is ever cut short. */
 static enum db_status all_log_entries(struct request *rq, json_t **out)
 {
-    char limit[16];
-    snprintf(limit, sizeof(limit), "%d", EXPORT_LOG_ROWS);
-    const char *values[] = {"0", limit};
-    PGresult *res = NULL;
-    enum db_status st = db_exec(rq->db, &own_log, 2, values, &res);
-    if (st != DB_OK)
-        return st;
+    char before[24] = "0", limit[16];
+    snprintf(limit, sizeof(limit), "%d", EXPORT_LOG_BATCH);
     *out = json_array();
-    for (int i = 0; i < PQntuples(res); i++)
-        json_array_append_new(*out, json_loads(PQgetvalue(res, i, 1), 0, NULL));
-    PQclear(res);
-    return DB_OK;
+    for (;;) {
+        const char *values[] = {before, limit};
+        PGresult *res = NULL;
+        enum db_status st = db_exec(rq->db, &own_log, 2, values, &res);
+        if (st != DB_OK) {
+            json_decref(*out);
+            *out = NULL;
+            return st;
+        }
+        int rows = PQntuples(res);
+        for (int i = 0; i < rows; i++)
+            json_array_append_new(*out, json_loads(PQgetvalue(res, i, 1), 0, NULL));
+        if (rows > 0)
+            snprintf(before, sizeof(before), "%s", PQgetvalue(res, rows - 1, 0));
+        PQclear(res);
+        if (rows < EXPORT_LOG_BATCH)
+            return DB_OK;
+    }
 }
 
 void api_me_export(struct request *rq, struct reply *r)

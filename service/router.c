@@ -325,7 +325,9 @@ static void run(struct request *rq, struct reply *r)
             break;
         backoff(attempt);
     }
-    if (idem.active && !committed)
+    if (idem.active && committed)
+        idempotency_end(c, &idem);
+    else if (idem.active)
         idempotency_release(c, &idem);
     pool_release(rq->app->pool, c);
 }

@@ -63,8 +63,14 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 
 -- Claims the key for this request, or says why not: 'new' (claimed), 'replay' (with the
 -- stored answer), 'mismatch' (the key was used for another request), 'running' (the
--- first request is still at work). A claim left running for a minute belongs to a
--- process that died, and is taken over.
+-- first request is still at work). The claimant holds a session advisory lock on the key
+-- (on the connection that does the work) until it finishes or gives the key back, so a
+-- claim is still running exactly while that lock is held: a claim whose lock is free
+-- belongs to a connection or process that died, and is taken over. No clock decides it,
+-- so a slow request is never run twice.
+CREATE FUNCTION idempotency_lock_id(p_caller text, p_key text) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+$$ SELECT hashtextextended(p_caller || ':' || p_key, 7201405514) $$;
+
 CREATE FUNCTION idempotency_begin(p_caller text, p_key text, p_hash text)
     RETURNS TABLE (outcome text, status integer, headers jsonb, body bytea)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
@@ -75,6 +81,7 @@ BEGIN
     INSERT INTO idempotency_keys (caller, key, request_hash) VALUES (p_caller, p_key, p_hash)
         ON CONFLICT DO NOTHING;
     IF FOUND THEN
+        PERFORM pg_advisory_lock(idempotency_lock_id(p_caller, p_key));
         RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
         RETURN;
     END IF;
@@ -83,7 +90,7 @@ BEGIN
         RETURN QUERY SELECT 'mismatch'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     ELSIF k.state = 'done' THEN
         RETURN QUERY SELECT 'replay'::text, k.status, k.headers, k.body;
-    ELSIF k.claimed_at < now() - interval '1 minute' THEN
+    ELSIF pg_try_advisory_lock(idempotency_lock_id(p_caller, p_key)) THEN
         UPDATE idempotency_keys i SET claimed_at = now() WHERE i.caller = p_caller AND i.key = p_key;
         RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     ELSE
@@ -97,6 +104,11 @@ CREATE FUNCTION idempotency_finish(p_caller text, p_key text, p_status integer, 
 $$ UPDATE idempotency_keys SET state = 'done', status = p_status, headers = p_headers, body = p_body,
                                request_id = coalesce(claim('request_id'), ''), work_at = now()
     WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
+
+-- After the work has committed: the claim is done, its lock no longer needed.
+CREATE FUNCTION idempotency_unlock(p_caller text, p_key text)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT pg_advisory_unlock(idempotency_lock_id(p_caller, p_key)) $$;
 
 -- A replay hands out the first answer again, so it is a use of the same data: it is
 -- logged as a read (a search stays a search) of whatever the first request logged, under
@@ -114,12 +126,14 @@ $$ INSERT INTO access_log (action, resource_type, resource_id, citizen_id, crite
 
 CREATE FUNCTION idempotency_release(p_caller text, p_key text)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
-$$ DELETE FROM idempotency_keys WHERE caller = p_caller AND key = p_key AND state = 'running' $$;
+$$ DELETE FROM idempotency_keys WHERE caller = p_caller AND key = p_key AND state = 'running';
+   SELECT pg_advisory_unlock(idempotency_lock_id(p_caller, p_key)) $$;
 
 REVOKE EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, bytea),
-    idempotency_release(text, text), idempotency_log_replay(text, text) FROM PUBLIC;
+    idempotency_release(text, text), idempotency_log_replay(text, text), idempotency_unlock(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finish(text, text, integer, jsonb, bytea),
-    idempotency_release(text, text), idempotency_log_replay(text, text) TO fremdrift_app;
+    idempotency_release(text, text), idempotency_log_replay(text, text), idempotency_unlock(text, text)
+    TO fremdrift_app;
 GRANT SELECT ON event_retention TO fremdrift_app;
 
 -- Citizens' birth dates (from the CPR number, at registration) put a case in the right

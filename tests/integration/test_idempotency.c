@@ -440,6 +440,67 @@ Test(idempotency, same_key_while_the_first_runs_is_409_in_progress_then_the_repl
     fx_actor_free(&cw);
 }
 
+/* A claim whose connection died (the process crashed, or the database dropped it) is
+ * still marked running but holds no lock: the next request with the key takes it over at
+ * once and does the work, rather than being told to wait. */
+Test(idempotency, a_claim_whose_connection_died_is_taken_over_at_once, .timeout = FX_TIMEOUT)
+{
+    struct fx_actor cw;
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    char cpr[11], citizen[FX_UUID_LEN], case_id[FX_UUID_LEN];
+    fx_new_case(&cw, cpr, citizen, case_id);
+    struct first_close f;
+    memset(&f, 0, sizeof(f));
+    f.token = cw.token;
+    snprintf(f.path, sizeof(f.path), "/v1/cases/%s/close", case_id);
+    case_if_match(&cw, case_id, f.if_match);
+    new_key(f.key);
+
+    PGconn *lock = fx_pg_owner();
+    PQclear(fx_pg_ok(lock, "BEGIN", 0, NULL));
+    const char *p_case[] = {case_id}, *p_key[] = {f.key};
+    PQclear(fx_pg_ok(lock, "SELECT 1 FROM cases WHERE id = $1::uuid FOR UPDATE", 1, p_case));
+    pthread_t thread;
+    cr_assert_eq(pthread_create(&thread, NULL, close_in_background, &f), 0);
+    wait_until_blocked(lock);
+
+    /* The database drops the connection the first request works on. */
+    const char *su_url = getenv("FREMDRIFT_PG_SUPERUSER_URL");
+    cr_assert(su_url && *su_url, "FREMDRIFT_PG_SUPERUSER_URL is not set");
+    PGconn *su = PQconnectdb(su_url);
+    cr_assert_eq(PQstatus(su), CONNECTION_OK, "no superuser connection: %s", PQerrorMessage(su));
+    char holder[16];
+    snprintf(holder, sizeof(holder), "%d", PQbackendPID(lock));
+    const char *p_holder[] = {holder};
+    cr_assert_eq(fx_pg_value(su,
+                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE $1::integer = ANY(pg_blocking_pids(pid))",
+                             1, p_holder),
+                 1, "the first request's connection was not found");
+    PQfinish(su);
+    pthread_join(thread, NULL);
+    cr_assert_eq(f.rc, 0, "the first request got no response");
+    cr_assert_geq(f.r.status, 500, "the first request whose connection died answered %d", f.r.status);
+    PQclear(fx_pg_ok(lock, "COMMIT", 0, NULL));
+    PQfinish(lock);
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM idempotency_keys WHERE key = $1 AND state = 'running'", 1,
+                                p_key),
+                 1, "the dead request's claim is not left running (nothing to take over)");
+
+    struct http_response r, again;
+    post_keyed(&cw, f.path, close_body(), f.key, f.if_match, &r);
+    fx_assert_status(&r, 200);
+    assert_not_replayed(&r);
+    post_keyed(&cw, f.path, close_body(), f.key, f.if_match, &again);
+    assert_replay(&r, &again, HAS_ETAG);
+    cr_assert_eq(events_of(case_id, "case.closed"), 1, "the case was closed %lld times",
+                 events_of(case_id, "case.closed"));
+    http_response_free(&again);
+    http_response_free(&r);
+    http_response_free(&f.r);
+    fx_actor_free(&cw);
+}
+
 /* ---- whose key ---- */
 
 Test(idempotency, another_caller_with_the_same_key_does_the_work_anew, .timeout = FX_TIMEOUT)
