@@ -78,6 +78,9 @@ export FREMDRIFT_CORS_ORIGINS=https://portal.example
 # Generous for the suites, whose actors are mostly unique; the limit itself is tested by
 # the resilience phase on a service of its own.
 export FREMDRIFT_RATE_LIMIT_PER_MINUTE=60000 FREMDRIFT_RATE_LIMIT_BURST=1000
+# The default processing deadlines, and one for a type of intervention of its own, which
+# the worklist suite shows replacing the general one.
+export FREMDRIFT_PROCESSING_DEADLINES="application=42,intervention_request=30,intervention_request.uddannelse=14"
 
 "$asan/fremdrift" migrate > "$state/migrate.log" 2>&1 || { cat "$state/migrate.log"; exit 1; }
 

@@ -6,9 +6,12 @@
 
 #include <stddef.h>
 
-/* spec: "kind=days,…" defaults and "NNN:kind=days" overrides for one municipality, kinds
- * application and intervention_request. Writes {"application": n, …} as they apply to
- * municipality. Returns 0, or -1 (with out = "{}") when spec is malformed. */
+/* spec: "kind=days,…" defaults and "NNN:kind=days" overrides for one municipality. A kind
+ * is application or intervention_request, alone or with a reference code after a dot
+ * (application.fleksjob: applications decided by a fleksjob decision;
+ * intervention_request.mentor: requests for a mentor), which then replaces the kind's
+ * general deadline for those. Writes {"application": n, …} as they apply to municipality.
+ * Returns 0, or -1 (with out = "{}") when spec is malformed or out too small. */
 int settings_deadlines_json(const char *spec, const char *municipality, char *out, size_t cap);
 
 /* spec: "category=min-max,…" for young, adult, ressourceforloeb and job_ready, every one

@@ -362,24 +362,30 @@ CREATE FUNCTION worklist_processing_deadlines(p_deadlines jsonb)
                    since date, why text, details json)
     LANGUAGE sql STABLE AS
 $$
-SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
-       (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer + 1,
-       'Ansøgningen fra ' || to_char((d.created_at AT TIME ZONE 'Europe/Copenhagen')::date, 'YYYY-MM-DD')
-       || ' har overskredet kommunens sagsbehandlingsfrist; borgeren skal skriftligt have besked om, hvornår der kan ventes en afgørelse.',
-       json_build_object('request', 'application', 'deadline_days', (p_deadlines ->> 'application')::integer)
-  FROM decisions d JOIN cases c ON c.id = d.case_id
- WHERE d.status = 'draft' AND d.applied_for IS NOT NULL AND p_deadlines ? 'application'
-   AND (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date + (p_deadlines ->> 'application')::integer < danish_today()
+-- The deadline of a request is the municipality's for its kind and reference code
+-- ("application.fleksjob"), else for its kind ("application"); a kind with neither has
+-- no published deadline and is not listed.
+SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id, x.received + x.days + 1,
+       'Ansøgningen fra ' || to_char(x.received, 'YYYY-MM-DD')
+       || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt have '
+       || 'besked om, hvornår der kan ventes en afgørelse.',
+       json_build_object('request', 'application', 'deadline_days', x.days)
+  FROM decisions d JOIN cases c ON c.id = d.case_id JOIN reference_items k ON k.id = d.kind_id,
+       LATERAL (SELECT (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date AS received,
+                       coalesce(p_deadlines ->> ('application.' || k.code), p_deadlines ->> 'application')::integer
+                           AS days) x
+ WHERE d.status = 'draft' AND d.applied_for IS NOT NULL AND x.days IS NOT NULL
+   AND x.received + x.days < danish_today()
 UNION ALL
-SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id,
-       i.requested_on + (p_deadlines ->> 'intervention_request')::integer + 1,
+SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + x.days + 1,
        'Anmodningen om ' || t.label_da || ' fra ' || to_char(i.requested_on, 'YYYY-MM-DD')
-       || ' har overskredet kommunens sagsbehandlingsfrist; borgeren skal skriftligt have besked om, hvornår der kan ventes et svar.',
-       json_build_object('request', 'intervention_request',
-                         'deadline_days', (p_deadlines ->> 'intervention_request')::integer)
-  FROM interventions i JOIN cases c ON c.id = i.case_id JOIN reference_items t ON t.id = i.type_id
- WHERE i.status = 'requested' AND p_deadlines ? 'intervention_request'
-   AND i.requested_on + (p_deadlines ->> 'intervention_request')::integer < danish_today()
+       || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt have '
+       || 'besked om, hvornår der kan ventes et svar.',
+       json_build_object('request', 'intervention_request', 'deadline_days', x.days)
+  FROM interventions i JOIN cases c ON c.id = i.case_id JOIN reference_items t ON t.id = i.type_id,
+       LATERAL (SELECT coalesce(p_deadlines ->> ('intervention_request.' || t.code),
+                                p_deadlines ->> 'intervention_request')::integer AS days) x
+ WHERE i.status = 'requested' AND x.days IS NOT NULL AND i.requested_on + x.days < danish_today()
 $$;
 
 -- Caseload per caseworker of the caller's municipality (row-level security), by category,

@@ -22,6 +22,7 @@
 #define LONG_WAIT_DAYS 30
 #define APPLICATION_DAYS 42
 #define INTERVENTION_REQUEST_DAYS 30
+#define EDUCATION_REQUEST_DAYS 14
 
 /* One test's caseworker, of its own, so the caseworker filter gives exactly its rows. */
 struct world {
@@ -391,6 +392,12 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     fx_create_intervention(&w.cw, s.case_id, "mentor", i30, 0, not_yet);
     fx_create_intervention(&w.cw, s.case_id, "mentor", i90, 0, cancelled);
     cancel_intervention(&w, cancelled);
+    /* Education has a deadline of its own in the test run (scripts/test.sh): 14 days. */
+    char e15[11], e14[11], education_late[FX_UUID_LEN], education_in_time[FX_UUID_LEN];
+    day(&w, -(EDUCATION_REQUEST_DAYS + 1), e15);
+    day(&w, -EDUCATION_REQUEST_DAYS, e14);
+    fx_create_intervention(&w.cw, s.case_id, "uddannelse", e15, 0, education_late);
+    fx_create_intervention(&w.cw, s.case_id, "uddannelse", e14, 0, education_in_time);
 
     json_t *rows = own_rows(&w, "processing-deadlines");
     json_t *details = assert_row(rows, &w, &s, "decision", late, a_since, 2);
@@ -403,7 +410,10 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     assert_not_listed(rows, own_motion, "a draft without applied_for");
     assert_not_listed(rows, not_yet, "an intervention requested exactly 30 days ago");
     assert_not_listed(rows, cancelled, "a cancelled intervention");
-    assert_count(rows, "processing-deadlines", 2);
+    details = assert_row(rows, &w, &s, "intervention", education_late, w.today, 2);
+    fx_assert_integer(details, "deadline_days", EDUCATION_REQUEST_DAYS);
+    assert_not_listed(rows, education_in_time, "an education request exactly 14 days old");
+    assert_count(rows, "processing-deadlines", 3);
     json_decref(rows);
 
     /* The decision answers the application. */
@@ -411,7 +421,7 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     rows = own_rows(&w, "processing-deadlines");
     assert_not_listed(rows, late, "an application that was decided");
     assert_row(rows, &w, &s, "intervention", waiting, i_since, 2);
-    assert_count(rows, "processing-deadlines", 1);
+    assert_count(rows, "processing-deadlines", 2);
     json_decref(rows);
     world_close(&w);
 }
