@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "birth_dates.h"
 #include "config.h"
 #include "log.h"
 #include "migrate.h"
@@ -26,6 +27,8 @@ static int serve(struct app *app)
         return 1;
     if (app_init(app) != 0)
         return 1;
+    /* Not fatal: without them only caseload categories of those citizens are off. */
+    birth_dates_fill(app);
     rc = server_run(app);
     app_destroy(app);
     return rc == 0 ? 0 : 1;

@@ -140,6 +140,19 @@ GRANT SELECT ON event_retention TO fremdrift_app;
 -- caseload category: young people under 30 have their own recommended range.
 ALTER TABLE citizens ADD COLUMN birth_date date;
 
+-- Citizens registered before birth dates were kept have none. Only the service can open
+-- a sealed CPR number, so it fills them in at start-up through these two functions: the
+-- sealed numbers of a batch of such citizens, and the date it read from one.
+CREATE FUNCTION citizens_without_birth_date(p_limit integer)
+    RETURNS TABLE (id uuid, cpr_sealed_hex text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT c.id, encode(c.cpr_sealed, 'hex') FROM citizens c WHERE c.birth_date IS NULL ORDER BY c.id LIMIT p_limit $$;
+CREATE FUNCTION citizen_set_birth_date(p_id uuid, p_birth_date date)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ UPDATE citizens SET birth_date = p_birth_date WHERE id = p_id AND birth_date IS NULL $$;
+REVOKE EXECUTE ON FUNCTION citizens_without_birth_date(integer), citizen_set_birth_date(uuid, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION citizens_without_birth_date(integer), citizen_set_birth_date(uuid, date) TO fremdrift_app;
+
 DROP FUNCTION register_citizen(bytea, bytea, text);
 CREATE FUNCTION register_citizen(p_hash bytea, p_sealed bytea, p_name text, p_birth_date date)
     RETURNS TABLE (citizen_id uuid, created boolean)

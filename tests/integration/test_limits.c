@@ -217,3 +217,28 @@ Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 
     fx_actor_free(&greedy);
     fx_actor_free(&other);
 }
+
+/* Citizens registered before the service kept birth dates have none; a service starting
+ * reads them from the sealed CPR numbers, so their cases fall in the right caseload
+ * category (young under 30). */
+Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60, .fini = stop_service)
+{
+    struct fx_actor cw;
+    char cpr[11], citizen[FX_UUID_LEN];
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_random_cpr_born(2001, cpr);
+    fx_register_citizen(&cw, cpr, citizen);
+    const char *p_citizen[] = {citizen};
+    cr_assert_eq(fx_owner_exec("UPDATE citizens SET birth_date = NULL WHERE id = $1::uuid", 1, p_citizen), 1);
+
+    start_service(NULL, 0);
+    expect_clean_stop();
+
+    char want[11];
+    snprintf(want, sizeof(want), "20%.2s-%.2s-%.2s", cpr + 4, cpr + 2, cpr);
+    const char *p_check[] = {citizen, want};
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE id = $1::uuid AND birth_date = $2::date", 2,
+                                p_check),
+                 1, "the birth date of citizen %s was not filled in as %s", citizen, want);
+    fx_actor_free(&cw);
+}
