@@ -98,6 +98,7 @@ static enum decision_result insert(struct request *rq, struct reply *r, const st
         .parent_id = in->parent_id,
         .subject = in->subject,
         .applied_for = in->applied_for,
+        .applied_on = in->applied_on,
         .decided_on = in->decided_on,
         .legal_basis_note = in->note,
         .facts = in->facts,

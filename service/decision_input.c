@@ -174,13 +174,19 @@ static void check_hours(struct check *c, struct decision_input *in)
         snprintf(in->hours, sizeof(in->hours), "%ld.%ld", tenths / 10, tenths % 10);
 }
 
+void decision_check_application(struct check *c, const char *applied_for, const char *applied_on)
+{
+    if (applied_on && !applied_for)
+        check_fail(c, "applied_on", "is the day an application was received: give applied_for too");
+}
+
 void decision_read_body(struct check *c, int creating, struct cal_date today, struct decision_input *in)
 {
     static const char *const create_fields[] = {
-        "case_id", "kind", "outcome", "parent_id", "supersedes_id", "subject", "applied_for", "decided_on",
-        "legal_basis", "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
+        "case_id", "kind", "outcome", "parent_id", "supersedes_id", "subject", "applied_for", "applied_on",
+        "decided_on", "legal_basis", "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
     static const char *const change_fields[] = {
-        "kind", "outcome", "parent_id", "subject", "applied_for", "decided_on", "legal_basis",
+        "kind", "outcome", "parent_id", "subject", "applied_for", "applied_on", "decided_on", "legal_basis",
         "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
     struct cal_date d;
     memset(in, 0, sizeof(*in));
@@ -195,6 +201,10 @@ void decision_read_body(struct check *c, int creating, struct cal_date today, st
     opt_uuid(c, "parent_id", &in->parent_id);
     opt_text(c, "subject", TEXT_LINE, 500, &in->subject);
     opt_text(c, "applied_for", TEXT_LINE, 2000, &in->applied_for);
+    if (opt_date(c, "applied_on", &d, &in->applied_on) == CHECK_OK && cal_after(d, today))
+        check_fail(c, "applied_on", "must not be in the future");
+    if (creating)
+        decision_check_application(c, in->applied_for, in->applied_on);
     in->decided_on_ok = opt_date(c, "decided_on", &d, &in->decided_on) != CHECK_INVALID;
     check_legal_basis(c, in);
     opt_text(c, "legal_basis_note", TEXT_MULTILINE, 4000, &in->note);
@@ -286,6 +296,7 @@ static struct decision_fields current_fields(const struct decision_row *row, cha
         .parent_id = *row->parent_id ? row->parent_id : NULL,
         .subject = str(d, "subject"),
         .applied_for = str(d, "applied_for"),
+        .applied_on = str(d, "applied_on"),
         .decided_on = *row->decided_on ? row->decided_on : NULL,
         .legal_basis_note = str(d, "legal_basis_note"),
         .facts = str(d, "facts"),
@@ -368,6 +379,9 @@ int decision_apply_change(struct request *rq, struct reply *r, struct check *c, 
     *f = current_fields(row, hours);
     apply_text(body, "subject", in->subject, &f->subject);
     apply_text(body, "applied_for", in->applied_for, &f->applied_for);
+    apply_text(body, "applied_on", in->applied_on, &f->applied_on);
+    if (has(body, "applied_for") || has(body, "applied_on"))
+        decision_check_application(c, f->applied_for, f->applied_on);
     apply_text(body, "decided_on", in->decided_on, &f->decided_on);
     apply_text(body, "legal_basis_note", in->note, &f->legal_basis_note);
     apply_text(body, "facts", in->facts, &f->facts);

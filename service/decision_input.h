@@ -41,6 +41,7 @@ struct decision_input {
     const char *parent_id;
     const char *subject;
     const char *applied_for;
+    const char *applied_on;
     const char *decided_on;
     int decided_on_ok;              /* absent, null or a valid date */
     const char *note;
@@ -64,6 +65,10 @@ struct decision_refs {
 
 /* 1 when s is a reference code: 1 to 60 of a-z, 0-9 and _. */
 int decision_is_code(const char *s);
+
+/* Fails c at applied_on when an application's received day is given without what was
+ * applied for: the day belongs to an application. */
+void decision_check_application(struct check *c, const char *applied_for, const char *applied_on);
 
 /* Reads the body c->obj of a create (creating) or a change into in, recording every error
  * in c under its prefix. today bounds the hearing's dates. Pure. */

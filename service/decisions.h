@@ -49,6 +49,7 @@ struct decision_fields {
     const char *parent_id;
     const char *subject;
     const char *applied_for;
+    const char *applied_on;
     const char *decided_on;
     const char *legal_basis_note;
     const char *facts;

@@ -122,6 +122,8 @@ static void decision_part(struct writer *w, const json_t *d)
     }
     if (str(d, "applied_for"))
         writer_labelled(w, "Du har søgt om", "%s", str(d, "applied_for"));
+    if (str(d, "applied_on"))
+        writer_labelled(w, "Vi modtog din ansøgning", "%s", danish(str(d, "applied_on")).text);
     if (str(d, "decided_on"))
         writer_labelled(w, "Dato for afgørelsen", "%s", danish(str(d, "decided_on")).text);
     if (str(d, "supersedes_id"))

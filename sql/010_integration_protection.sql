@@ -136,6 +136,52 @@ GRANT EXECUTE ON FUNCTION idempotency_begin(text, text, text), idempotency_finis
     TO fremdrift_app;
 GRANT SELECT ON event_retention TO fremdrift_app;
 
+-- The day an application was received: a processing deadline (retssikkerhedsloven § 3)
+-- runs from it, not from the day a caseworker opened the draft that answers it.
+ALTER TABLE decisions ADD COLUMN applied_on date CHECK (applied_on IS NULL OR applied_for IS NOT NULL);
+GRANT UPDATE (applied_on) ON decisions TO fremdrift_app;
+CREATE OR REPLACE FUNCTION decision_document(d decisions) RETURNS json LANGUAGE sql STABLE AS
+$$
+SELECT json_build_object(
+    'id', d.id,
+    'case_id', d.case_id,
+    'citizen_id', d.citizen_id,
+    'municipality', d.municipality,
+    'kind', reference_brief(k),
+    'outcome', CASE WHEN o.id IS NULL THEN NULL ELSE reference_brief(o) END,
+    'status', d.status,
+    'in_force', decision_in_force(d),
+    'force_lost', CASE WHEN d.force_lost_on IS NULL THEN NULL
+                       ELSE json_build_object('on', d.force_lost_on, 'reason', d.force_lost_reason) END,
+    'parent_id', d.parent_id,
+    'supersedes_id', d.supersedes_id,
+    'superseded_by_id', d.superseded_by_id,
+    'subject', d.subject,
+    'applied_for', d.applied_for,
+    'applied_on', d.applied_on,
+    'decided_on', d.decided_on,
+    'legal_basis', (SELECT coalesce(json_agg(reference_brief(p) ORDER BY dp.position), '[]')
+                      FROM decision_provisions dp JOIN reference_items p ON p.id = dp.provision_id
+                     WHERE dp.decision_id = d.id),
+    'legal_basis_note', d.legal_basis_note,
+    'facts', d.facts,
+    'reasons', d.reasons,
+    'hours_per_week', d.hours_per_week,
+    'hearing', json_build_object('status', d.hearing_status, 'sent_on', d.hearing_sent_on,
+                                 'response_deadline', d.hearing_response_deadline,
+                                 'answered_on', d.hearing_answered_on,
+                                 'not_needed_reason', d.hearing_not_needed_reason),
+    'notified_on', d.notified_on,
+    'appeal_deadline', d.appeal_deadline,
+    'appeal_guidance', d.appeal_guidance,
+    'version', d.version,
+    'created_at', rfc3339(d.created_at),
+    'updated_at', rfc3339(d.updated_at),
+    'issued_at', rfc3339(d.issued_at))
+FROM reference_items k LEFT JOIN reference_items o ON o.id = d.outcome_id
+WHERE k.id = d.kind_id
+$$;
+
 -- Citizens' birth dates (from the CPR number, at registration) put a case in the right
 -- caseload category: young people under 30 have their own recommended range.
 ALTER TABLE citizens ADD COLUMN birth_date date;
@@ -384,7 +430,7 @@ SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id, x.received + x.d
        || 'besked om, hvornår der kan ventes en afgørelse.',
        json_build_object('request', 'application', 'deadline_days', x.days)
   FROM decisions d JOIN cases c ON c.id = d.case_id JOIN reference_items k ON k.id = d.kind_id,
-       LATERAL (SELECT (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date AS received,
+       LATERAL (SELECT coalesce(d.applied_on, (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date) AS received,
                        coalesce(p_deadlines ->> ('application.' || k.code), p_deadlines ->> 'application')::integer
                            AS days) x
  WHERE d.status = 'draft' AND d.applied_for IS NOT NULL AND x.days IS NOT NULL

@@ -1,9 +1,11 @@
 /* The event feed for integrating systems: a consumer that keeps next_after sees every
  * event of its municipality exactly once and in order, also when transactions commit in
  * another order than they wrote their events (driven through libpq as the service's role,
- * with the claims the service sets), and while writes run through the API; nothing of
- * another municipality; 400 for a malformed after or limit; 410 once purged (in the serial
- * resilience phase, since purging deletes events of every municipality). */
+ * with the claims the service sets), and while writes run through the API; every change of
+ * one citizen's cycle gives exactly one event of its type and version, a refused change
+ * none; nothing of another municipality; 400 for a malformed after or limit; 410 once
+ * purged, while younger events and case records stay (in the serial resilience phase,
+ * since purging deletes old rows of every municipality). */
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -20,7 +22,9 @@
 #define RANGE_COMMIT_ORDER 861, 862
 #define RANGE_XID_ORDER 863, 864
 #define RANGE_CONCURRENT 865, 866
-#define RANGE_ISOLATION 867, 868
+/* One code each: the cycle test counts every event of its municipality. */
+#define RANGE_ISOLATION 867, 867
+#define RANGE_CYCLE 868, 868
 #define RANGE_PURGE 869, 869
 
 /* How long a consumer waits for events that are committed to become readable: the feed
@@ -559,6 +563,332 @@ Test(events, the_feed_is_scoped_to_the_readers_municipality, .timeout = FX_TIMEO
     fx_actor_free(&integration);
 }
 
+/* ---- one citizen's cycle: an event for every change ---- */
+
+#define MAX_EXPECTED 48
+
+/* What one change must have written: one event of type for the resource at the version the
+ * resource has after the change. */
+struct expected_event {
+    const char *type;
+    const char *resource_type;
+    char id[FX_UUID_LEN];
+    long long version;
+};
+
+struct expectations {
+    struct expected_event e[MAX_EXPECTED];
+    size_t n;
+};
+
+static void expect(struct expectations *x, const char *type, const char *resource_type, const char *id,
+                   long long version)
+{
+    cr_assert_lt(x->n, (size_t)MAX_EXPECTED, "more changes than the test has room for");
+    struct expected_event *e = &x->e[x->n++];
+    e->type = type;
+    e->resource_type = resource_type;
+    snprintf(e->id, sizeof(e->id), "%s", id);
+    e->version = version;
+}
+
+/* The version member of doc, which is released. */
+static long long version_of(json_t *doc)
+{
+    long long v = int_member(doc, "version");
+    json_decref(doc);
+    return v;
+}
+
+/* The string member key of doc copied to out. */
+static void copy_id(json_t *doc, const char *key, char out[FX_UUID_LEN])
+{
+    const char *v = json_string_value(json_object_get(doc, key));
+    cr_assert(v && strlen(v) == FX_UUID_LEN - 1, "%s is not an id", key);
+    memcpy(out, v, FX_UUID_LEN);
+}
+
+/* method path as a with If-Match if_match and body (consumed); fails unless the answer has
+ * status want, a problem document when want is an error. */
+static void write_if_match(const struct fx_actor *a, const char *method, const char *path, const char *if_match,
+                           json_t *body, int want)
+{
+    const struct http_header h[] = {{"If-Match", if_match}};
+    struct http_response r;
+    fx_call(method, path, a, body, h, 1, &r);
+    if (want >= 400)
+        fx_assert_problem(&r, want);
+    else
+        fx_assert_status(&r, want);
+    http_response_free(&r);
+}
+
+/* The events the consumer read as "type resource_type id vversion" lines, for a failure
+ * message (cut short when it does not fit); the caller frees the text. */
+static char *describe_seen(const struct consumer *c)
+{
+    size_t cap = 64 + json_array_size(c->seen) * 96, used = 0, i;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    text[0] = '\0';
+    json_t *e;
+    json_array_foreach(c->seen, i, e) {
+        json_t *version = json_object_get(e, "resource_version");
+        int n = snprintf(text + used, cap - used, "\n  %s %s %s v%lld", json_string_value(json_object_get(e, "type")),
+                         json_string_value(json_object_get(e, "resource_type")),
+                         json_string_value(json_object_get(e, "resource_id")),
+                         json_is_integer(version) ? (long long)json_integer_value(version) : -1LL);
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
+    return text;
+}
+
+/* Fails unless the consumer read exactly one event for each expected change, with its type,
+ * resource type and id, resource version, a time, the resource's new state as data, and
+ * nothing more. */
+static void assert_events_match(const struct consumer *c, const struct expectations *x)
+{
+    char *seen = describe_seen(c);
+    for (size_t k = 0; k < x->n; k++) {
+        const struct expected_event *want = &x->e[k];
+        json_t *found = NULL, *e;
+        int n = 0;
+        size_t i;
+        json_array_foreach(c->seen, i, e) {
+            const char *type = json_string_value(json_object_get(e, "type"));
+            const char *id = json_string_value(json_object_get(e, "resource_id"));
+            json_t *version = json_object_get(e, "resource_version");
+            if (strcmp(type, want->type) == 0 && strcmp(id, want->id) == 0 && json_is_integer(version) &&
+                json_integer_value(version) == want->version) {
+                found = e;
+                n++;
+            }
+        }
+        cr_assert_eq(n, 1, "%d events %s of %s %s at version %lld, want exactly 1; the feed gave:%s", n, want->type,
+                     want->resource_type, want->id, want->version, seen);
+        fx_assert_member(found, "resource_type", want->resource_type);
+        const char *at = json_string_value(json_object_get(found, "occurred_at"));
+        cr_assert(strlen(at) >= 20 && at[4] == '-' && at[10] == 'T', "%s of %s: occurred_at %s is not RFC 3339",
+                  want->type, want->id, at);
+        json_t *data = json_object_get(found, "data");
+        fx_assert_member(data, "id", want->id);
+        /* The data is the state the change left: of the same version, where the resource has one. */
+        json_t *data_version = json_object_get(data, "version");
+        cr_assert(!data_version || (json_is_integer(data_version) && json_integer_value(data_version) == want->version),
+                  "%s of %s: data.version is not the event's resource_version %lld", want->type, want->id,
+                  want->version);
+    }
+    cr_assert_eq(json_array_size(c->seen), x->n, "the feed gave %zu events for %zu changes:%s",
+                 json_array_size(c->seen), x->n, seen);
+    free(seen);
+}
+
+/* The number of events of type for resource_id in the table (the owner reads them all). */
+static long long events_in_table_of(const char *type, const char *resource_id)
+{
+    const char *values[] = {resource_id, type};
+    return fx_owner_value("SELECT count(*) FROM events WHERE resource_id = $1::uuid AND type = $2", 2, values);
+}
+
+Test(events, every_change_of_a_citizens_cycle_writes_exactly_one_event_and_a_refused_change_none,
+     .timeout = FX_TIMEOUT * 4)
+{
+    char m[4], today[11], notified[11], requested[11], started[11], planned[11], exempt_to[11], path[160];
+    char if_match[24], stale[24];
+    fx_random_municipality(RANGE_CYCLE, m);
+    fx_today(today);
+    fx_date_add(today, -60, notified);
+    fx_date_add(today, -20, requested);
+    fx_date_add(today, -6, started);
+    fx_date_add(today, 14, planned);
+    fx_date_add(today, 60, exempt_to);
+    struct fx_actor integration, cw, board, citizen;
+    fx_staff(&integration, "integration", m);
+    fx_staff(&cw, "caseworker", m);
+    fx_national(&board, "appeals_board");
+    struct expectations x = {.n = 0};
+    struct consumer c;
+    consumer_open(&c, &integration, last_position_now());
+
+    /* The case: opened, then given a coordinating caseworker. */
+    char cpr[11], citizen_id[FX_UUID_LEN], case_id[FX_UUID_LEN];
+    fx_new_case(&cw, cpr, citizen_id, case_id);
+    fx_citizen(&citizen, cpr);
+    json_t *doc = fx_get_case(&cw, case_id);
+    expect(&x, "case.created", "case", case_id, int_member(doc, "version"));
+    fx_if_match(doc, stale);
+    json_decref(doc);
+    snprintf(path, sizeof(path), "/v1/cases/%s", case_id);
+    write_if_match(&cw, "PATCH", path, stale, json_pack("{s:s}", "coordinating_caseworker", "koordinator-1"), 200);
+    expect(&x, "case.updated", "case", case_id, version_of(fx_get_case(&cw, case_id)));
+
+    /* The overall decision on interventions: drafted, then issued. A new decision starts at
+     * the version this draft has; decisions made inside other changes start there too. */
+    char overall[FX_UUID_LEN];
+    fx_draft_decision(&cw, case_id, "overall", "granted", overall);
+    long long new_decision_version = version_of(fx_get_decision(&cw, overall));
+    expect(&x, "decision.created", "decision", overall, new_decision_version);
+    json_decref(fx_issue_decision(&cw, overall, notified));
+    expect(&x, "decision.issued", "decision", overall, version_of(fx_get_decision(&cw, overall)));
+
+    /* An intervention requested, started (which issues its sub-decision under the overall
+     * decision in the same change) and ended. */
+    char intervention[FX_UUID_LEN], sub_decision[FX_UUID_LEN];
+    fx_create_intervention(&cw, case_id, "mentor", requested, 4, intervention);
+    long long new_intervention_version = version_of(fx_get_intervention(&cw, intervention));
+    expect(&x, "intervention.created", "intervention", intervention, new_intervention_version);
+    json_decref(fx_start_intervention(&cw, intervention, started));
+    doc = fx_get_intervention(&cw, intervention);
+    expect(&x, "intervention.started", "intervention", intervention, int_member(doc, "version"));
+    copy_id(doc, "decision_id", sub_decision);
+    json_decref(doc);
+    expect(&x, "decision.created", "decision", sub_decision, new_decision_version);
+    expect(&x, "decision.issued", "decision", sub_decision, version_of(fx_get_decision(&cw, sub_decision)));
+    struct http_response r;
+    fx_intervention_step(&cw, intervention, "end", json_pack("{s:s, s:s}", "ended_on", today, "outcome", "Gennemført"),
+                         &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+    expect(&x, "intervention.ended", "intervention", intervention, version_of(fx_get_intervention(&cw, intervention)));
+
+    /* An exemption: it is never changed and has no version of its own, so its one event
+     * carries version 1. It is there in its case's list. */
+    char exemption[FX_UUID_LEN];
+    fx_create_exemption(&cw, case_id, today, exempt_to, FX_EXEMPTION_REASON, exemption);
+    snprintf(path, sizeof(path), "/v1/cases/%s/exemptions", case_id);
+    doc = fx_get_json(&cw, path);
+    cr_assert_not_null(fx_find_row(json_object_get(doc, "items"), "id", exemption), "the exemption is not listed");
+    json_decref(doc);
+    expect(&x, "exemption.created", "exemption", exemption, 1);
+
+    /* The review: scheduled, the citizen's own assessment, WHO-5 and ratings in the
+     * citizen's name, the caseworker's sections and ratings, each write one change. */
+    static const int who5[5] = FX_WHO5_ITEMS;
+    static const int by_citizen[3] = FX_RATINGS_CITIZEN;
+    static const int by_caseworker[3] = FX_RATINGS_CASEWORKER;
+    char review[FX_UUID_LEN];
+    fx_schedule_review(&cw, case_id, today, review);
+    expect(&x, "review.created", "review", review, version_of(fx_get_review(&cw, review)));
+    json_decref(fx_review_ok(&citizen, "PUT", review, "/own-assessment",
+                             json_pack("{s:s, s:s}", "wishes", FX_WISHES, "barriers", FX_BARRIERS)));
+    expect(&x, "review.updated", "review", review, version_of(fx_get_review(&cw, review)));
+    json_decref(fx_put_who5(&citizen, review, who5));
+    expect(&x, "review.updated", "review", review, version_of(fx_get_review(&cw, review)));
+    json_decref(fx_put_ratings(&citizen, review, by_citizen));
+    expect(&x, "review.updated", "review", review, version_of(fx_get_review(&cw, review)));
+    fx_fill_review(&cw, NULL, review, today, planned,
+                   FX_SEC_BIT(FX_SEC_CURRENT_SITUATION) | FX_SEC_BIT(FX_SEC_WORK_CAPACITY) |
+                       FX_SEC_BIT(FX_SEC_OVERALL_DECISION) | FX_SEC_BIT(FX_SEC_FOLLOW_UP_PLAN));
+    expect(&x, "review.updated", "review", review, version_of(fx_get_review(&cw, review)));
+    json_decref(fx_put_ratings(&cw, review, by_caseworker));
+    expect(&x, "review.updated", "review", review, version_of(fx_get_review(&cw, review)));
+
+    /* Completing it issues the placement decision and a new overall decision (superseding
+     * the first) and requests the planned intervention, all in the same change. */
+    char placement[FX_UUID_LEN], overall2[FX_UUID_LEN], planned_id[FX_UUID_LEN];
+    json_decref(fx_complete_review(&cw, review));
+    doc = fx_get_review(&cw, review);
+    expect(&x, "review.completed", "review", review, int_member(doc, "version"));
+    copy_id(doc, "placement_decision_id", placement);
+    copy_id(doc, "overall_decision_id", overall2);
+    json_decref(doc);
+    expect(&x, "decision.created", "decision", placement, new_decision_version);
+    expect(&x, "decision.issued", "decision", placement, version_of(fx_get_decision(&cw, placement)));
+    expect(&x, "decision.created", "decision", overall2, new_decision_version);
+    expect(&x, "decision.issued", "decision", overall2, version_of(fx_get_decision(&cw, overall2)));
+    doc = fx_get_decision(&cw, overall);
+    fx_assert_member(doc, "status", "superseded");
+    expect(&x, "decision.superseded", "decision", overall, version_of(doc));
+    snprintf(path, sizeof(path), "/v1/cases/%s/interventions?status=requested", case_id);
+    doc = fx_get_json(&cw, path);
+    json_t *row = fx_find_row(json_object_get(doc, "items"), "review_id", review);
+    cr_assert_not_null(row, "the review's planned intervention was not requested");
+    copy_id(row, "id", planned_id);
+    json_decref(doc);
+    expect(&x, "intervention.created", "intervention", planned_id, new_intervention_version);
+
+    /* The citizen appeals the placement decision; the municipality upholds it, which
+     * forwards the appeal (two events of the one change), and the board upholds it too. */
+    char appeal[FX_UUID_LEN];
+    fx_file_appeal(&citizen, placement, NULL, NULL, "Jeg er uenig i placeringen.", appeal);
+    expect(&x, "appeal.received", "appeal", appeal, version_of(fx_get_appeal(&cw, appeal)));
+    doc = fx_reconsider(&cw, appeal, "upheld", NULL, NULL, "Kommunen fastholder afgørelsen.");
+    fx_assert_member(doc, "status", "forwarded");
+    json_decref(doc);
+    long long forwarded = version_of(fx_get_appeal(&cw, appeal));
+    expect(&x, "appeal.reconsidered", "appeal", appeal, forwarded);
+    expect(&x, "appeal.forwarded", "appeal", appeal, forwarded);
+    json_decref(fx_rule(&board, appeal, "upheld", today));
+    expect(&x, "appeal.ruled", "appeal", appeal, version_of(fx_get_appeal(&cw, appeal)));
+
+    /* A draft without facts and reasons, then given another subject. */
+    char draft[FX_UUID_LEN];
+    json_t *body = fx_decision_body(case_id, "placement", "refused");
+    json_object_del(body, "facts");
+    json_object_del(body, "reasons");
+    fx_create_decision(&cw, body, draft);
+    doc = fx_get_decision(&cw, draft);
+    expect(&x, "decision.created", "decision", draft, int_member(doc, "version"));
+    char draft_stale[24];
+    fx_if_match(doc, draft_stale);
+    json_decref(doc);
+    snprintf(path, sizeof(path), "/v1/decisions/%s", draft);
+    write_if_match(&cw, "PATCH", path, draft_stale, json_pack("{s:s}", "subject", "Afgørelse om målgruppe"), 200);
+    doc = fx_get_decision(&cw, draft);
+    expect(&x, "decision.updated", "decision", draft, int_member(doc, "version"));
+    fx_if_match(doc, if_match);
+    json_decref(doc);
+
+    /* Refused changes: issuing the incomplete draft (422), and a change of the draft and of
+     * the case on a version that is no longer current (412). */
+    snprintf(path, sizeof(path), "/v1/decisions/%s/issue", draft);
+    const struct http_header h[] = {{"If-Match", if_match}};
+    fx_call("POST", path, &cw, json_object(), h, 1, &r);
+    fx_assert_problem(&r, 422);
+    fx_assert_error_pointer(&r, "/facts");
+    http_response_free(&r);
+    snprintf(path, sizeof(path), "/v1/decisions/%s", draft);
+    write_if_match(&cw, "PATCH", path, draft_stale, json_pack("{s:s}", "subject", "For sent"), 412);
+    snprintf(path, sizeof(path), "/v1/cases/%s", case_id);
+    write_if_match(&cw, "PATCH", path, stale, json_pack("{s:s}", "coordinating_caseworker", "koordinator-2"), 412);
+
+    /* The municipality's integration reads on until it has as many events as there were
+     * changes; the table, which holds every event of the municipality, has no more. */
+    int complete = consumer_await_count(&c, x.n, 100);
+    const char *values[] = {m};
+    long long in_table = fx_owner_value("SELECT count(*) FROM events WHERE municipality = $1", 1, values);
+    char *seen = describe_seen(&c);
+    cr_assert(complete, "the feed gave %zu events within %d ms for %zu changes:%s", json_array_size(c.seen),
+              SETTLE_MS, x.n, seen);
+    cr_assert_eq(in_table, (long long)x.n, "the table holds %lld events of the municipality for %zu changes; the "
+                 "feed gave:%s", in_table, x.n, seen);
+    free(seen);
+    assert_events_match(&c, &x);
+
+    /* Nothing of the refused changes, in the feed or in the table. */
+    cr_assert_eq(events_of(&c, "decision.issued", draft), 0, "the refused issue is in the feed");
+    cr_assert_eq(events_in_table_of("decision.issued", draft), 0, "the refused issue wrote an event");
+    cr_assert_eq(events_in_table_of("decision.updated", draft), 1, "the stale change of the draft wrote an event");
+    cr_assert_eq(events_in_table_of("case.updated", case_id), 1, "the stale change of the case wrote an event");
+
+    /* No CPR number in any event, written either way. */
+    char dashed[12];
+    snprintf(dashed, sizeof(dashed), "%.6s-%.4s", cpr, cpr + 6);
+    char *all = json_dumps(c.seen, JSON_COMPACT);
+    cr_assert_not_null(all);
+    cr_assert_null(strstr(all, cpr), "an event carries the citizen's CPR number");
+    cr_assert_null(strstr(all, dashed), "an event carries the citizen's CPR number");
+    free(all);
+
+    consumer_close(&c);
+    fx_actor_free(&citizen);
+    fx_actor_free(&board);
+    fx_actor_free(&cw);
+    fx_actor_free(&integration);
+}
+
 Test(events, a_malformed_after_or_limit_is_a_400_problem, .timeout = FX_TIMEOUT)
 {
     struct fx_actor integration;
@@ -619,13 +949,19 @@ Test(resilience, events_purge_answers_410_with_the_oldest_available_sequence, .t
     const char *const created[] = {case_id[0], case_id[1], case_id[2]};
     cr_assert(consumer_await(&before, created, 3, 100), "the three new cases' events never reached the feed");
     consumer_close(&before);
+    /* A case opened now, once the three are numbered: its event comes after them in the
+     * feed and is younger than the retention period, so the purge must leave it. */
+    char recent_cpr[11], recent_citizen[FX_UUID_LEN], recent[FX_UUID_LEN];
+    fx_new_case(&cw, recent_cpr, recent_citizen, recent);
 
     /* The three events, older than the retention period. */
-    const char *params[] = {m};
-    long long aged = fx_owner_exec("UPDATE events SET occurred_at = now() - interval '200 days' WHERE municipality = $1",
-                                   1, params);
+    long long aged = fx_owner_exec("UPDATE events SET occurred_at = now() - interval '200 days' "
+                                   "WHERE resource_id IN ($1::uuid, $2::uuid, $3::uuid)",
+                                   3, created);
     cr_assert_eq(aged, 3, "%lld events were backdated, want the 3 case.created", aged);
-    long long newest_aged = fx_owner_value("SELECT max(position) FROM events WHERE municipality = $1", 1, params);
+    long long newest_aged = fx_owner_value("SELECT max(position) FROM events "
+                                           "WHERE resource_id IN ($1::uuid, $2::uuid, $3::uuid)",
+                                           3, created);
 
     cr_assert_eq(fx_run_purge("100"), 0, "fremdrift purge failed");
     long long watermark = fx_owner_value("SELECT purged_through FROM event_retention", 0, NULL);
@@ -634,6 +970,9 @@ Test(resilience, events_purge_answers_410_with_the_oldest_available_sequence, .t
                                 "WHERE position <= (SELECT purged_through FROM event_retention)",
                                 0, NULL),
                  0, "events at or below the watermark are left");
+    const char *recent_id[] = {recent};
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM events WHERE resource_id = $1::uuid", 1, recent_id), 1,
+                 "the purge deleted the event of the case opened now, which is younger than the retention period");
 
     /* A reader behind the watermark is told where the feed starts now. */
     assert_gone(&integration, 0, watermark + 1);
@@ -645,14 +984,80 @@ Test(resilience, events_purge_answers_410_with_the_oldest_available_sequence, .t
     fx_new_case(&cw, cpr2, citizen2, fresh);
     struct consumer c;
     consumer_open(&c, &integration, watermark);
-    long long deadline = fx_now_ms() + SETTLE_MS;
-    while (events_of(&c, "case.created", fresh) == 0 && fx_now_ms() < deadline)
-        if (consumer_read(&c, 100) == 0)
-            fx_pause_ms(50);
+    const char *const kept[] = {recent, fresh};
+    consumer_await(&c, kept, 2, 100);
+    cr_assert_eq(events_of(&c, "case.created", recent), 1,
+                 "after the purge the feed does not serve the event younger than the retention period once");
     cr_assert_eq(events_of(&c, "case.created", fresh), 1, "after the purge a new event does not reach the feed");
     for (int i = 0; i < 3; i++)
         cr_assert_eq(events_of(&c, "case.created", case_id[i]), 0, "a purged event is still served");
     consumer_close(&c);
     fx_actor_free(&cw);
     fx_actor_free(&integration);
+}
+
+Test(resilience, access_log_rows_older_than_their_retention_are_purged_and_case_records_stay,
+     .timeout = FX_TIMEOUT * 3)
+{
+    char cpr[11], citizen[FX_UUID_LEN], case_id[FX_UUID_LEN], decision[FX_UUID_LEN], path[128];
+    struct fx_actor cw;
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_new_case(&cw, cpr, citizen, case_id);
+    fx_issued_decision(&cw, case_id, "overall", "granted", NULL, decision);
+    json_decref(fx_get_case(&cw, case_id));
+    json_decref(fx_get_case(&cw, case_id));
+
+    /* The case's creation and the decision's rows past the default retention of 1826 days;
+     * one read of the case a day inside it; the other read as it was written. */
+    const char *case_param[] = {case_id}, *decision_param[] = {decision};
+    cr_assert_eq(fx_owner_exec("UPDATE access_log SET at = now() - interval '1900 days' "
+                               "WHERE resource_id = $1::uuid AND action = 'create'",
+                               1, case_param),
+                 1, "the case has not exactly one create row in the access log");
+    long long decision_rows = fx_owner_exec("UPDATE access_log SET at = now() - interval '1900 days' "
+                                            "WHERE resource_id = $1::uuid",
+                                            1, decision_param);
+    cr_assert_geq(decision_rows, 2, "the decision's creation and issue left %lld access-log rows", decision_rows);
+    char inside[24], untouched[24];
+    snprintf(inside, sizeof(inside), "%lld",
+             fx_owner_value("SELECT min(id) FROM access_log WHERE resource_id = $1::uuid AND action = 'read'", 1,
+                            case_param));
+    snprintf(untouched, sizeof(untouched), "%lld",
+             fx_owner_value("SELECT max(id) FROM access_log WHERE resource_id = $1::uuid AND action = 'read'", 1,
+                            case_param));
+    cr_assert_neq(strcmp(inside, untouched), 0, "the case was read twice but has one read row");
+    const char *inside_param[] = {inside}, *untouched_param[] = {untouched};
+    fx_owner_update_one("UPDATE access_log SET at = now() - interval '1825 days' WHERE id = $1::bigint", 1,
+                        inside_param);
+    long long case_rows = fx_owner_value("SELECT count(*) FROM access_log WHERE resource_id = $1::uuid", 1,
+                                         case_param);
+
+    cr_assert_eq(fx_run_purge(NULL), 0, "fremdrift purge failed");
+
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM access_log WHERE resource_id = $1::uuid AND action = 'create'",
+                                1, case_param),
+                 0, "the case's access-log row older than the retention was not purged");
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM access_log WHERE resource_id = $1::uuid", 1, decision_param), 0,
+                 "the decision's access-log rows older than the retention were not purged");
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM access_log WHERE id = $1::bigint", 1, inside_param), 1,
+                 "a row a day inside the retention was purged");
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM access_log WHERE id = $1::bigint", 1, untouched_param), 1,
+                 "a row written today was purged");
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM access_log WHERE resource_id = $1::uuid", 1, case_param),
+                 case_rows - 1, "the purge took more of the case's access-log rows than its one old row");
+
+    /* The records themselves are archive material: the purge never touches them. */
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM cases WHERE id = $1::uuid", 1, case_param), 1);
+    const char *citizen_param[] = {citizen};
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE id = $1::uuid", 1, citizen_param), 1);
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM decisions WHERE id = $1::uuid", 1, decision_param), 1);
+    json_t *doc = fx_get_case(&cw, case_id);
+    fx_assert_member(doc, "citizen_id", citizen);
+    json_decref(doc);
+    snprintf(path, sizeof(path), "/v1/citizens/%s", citizen);
+    json_decref(fx_get_json(&cw, path));
+    doc = fx_get_decision(&cw, decision);
+    fx_assert_member(doc, "status", "issued");
+    json_decref(doc);
+    fx_actor_free(&cw);
 }

@@ -37,6 +37,7 @@ static void letter_world_open(struct letter_world *w)
     json_object_set_new(body, "legal_basis_note", json_string(NOTE));
     json_object_set_new(body, "legal_basis", json_pack("[s, s]", "las_11", "lab_kap_13"));
     json_object_set_new(body, "decided_on", json_string("2025-12-22"));
+    json_object_set_new(body, "applied_on", json_string("2025-11-03"));
     json_object_set_new(body, "hearing", json_pack("{s:s, s:s}", "status", "not_needed", "not_needed_reason",
                                                    HEARING_REASON));
     fx_create_decision(&w->cw, body, w->id);
@@ -98,6 +99,8 @@ static void assert_elements(const struct http_response *r)
     assert_contains(r, "Afgørelse", "the heading");
     assert_contains(r, "Afgørelse om fleksjob", "the kind of decision");
     assert_contains(r, "Delvist bevilget", "the outcome");
+    assert_contains(r, "Vi modtog din ansøgning", "when the application was received");
+    assert_contains(r, "3. november 2025", "the day the application was received, in Danish");
     static const char *const hours[] = {"15,5", "15.5"};
     assert_contains_any(r, hours, 2, "the hours per week of the fleksjob");
     assert_contains(r, "Retsgrundlag", "the legal basis heading");

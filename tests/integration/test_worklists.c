@@ -386,6 +386,12 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     fx_backdate_decision_created(late, a43);
     fx_backdate_decision_created(in_time, a42);
     fx_backdate_decision_created(own_motion, a100);
+    /* A draft opened today for an application received 43 days ago: the deadline runs from
+     * the day it was received. */
+    char received_earlier[FX_UUID_LEN];
+    body = fx_decision_body(s.case_id, "other", "granted");
+    json_object_set_new(body, "applied_on", json_string(a43));
+    fx_create_decision(&w.cw, body, received_earlier);
     /* Intervention requests: 31 and 30 days old, and an old one cancelled. */
     char waiting[FX_UUID_LEN], not_yet[FX_UUID_LEN], cancelled[FX_UUID_LEN];
     fx_create_intervention(&w.cw, s.case_id, "mentor", i31, 0, waiting);
@@ -410,10 +416,12 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     assert_not_listed(rows, own_motion, "a draft without applied_for");
     assert_not_listed(rows, not_yet, "an intervention requested exactly 30 days ago");
     assert_not_listed(rows, cancelled, "a cancelled intervention");
+    details = assert_row(rows, &w, &s, "decision", received_earlier, a_since, 2);
+    fx_assert_integer(details, "deadline_days", APPLICATION_DAYS);
     details = assert_row(rows, &w, &s, "intervention", education_late, w.today, 2);
     fx_assert_integer(details, "deadline_days", EDUCATION_REQUEST_DAYS);
     assert_not_listed(rows, education_in_time, "an education request exactly 14 days old");
-    assert_count(rows, "processing-deadlines", 3);
+    assert_count(rows, "processing-deadlines", 4);
     json_decref(rows);
 
     /* The decision answers the application. */
@@ -421,7 +429,7 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     rows = own_rows(&w, "processing-deadlines");
     assert_not_listed(rows, late, "an application that was decided");
     assert_row(rows, &w, &s, "intervention", waiting, i_since, 2);
-    assert_count(rows, "processing-deadlines", 2);
+    assert_count(rows, "processing-deadlines", 3);
     json_decref(rows);
     world_close(&w);
 }

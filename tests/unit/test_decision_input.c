@@ -233,3 +233,33 @@ Test(decision_input, codes_resolve_on_the_decision_date_else_today)
     decision_resolution_date(NULL, today, on);
     cr_assert_str_eq(on, "2026-11-25");
 }
+
+Test(decision_input, the_day_an_application_was_received_belongs_to_an_application_and_is_not_ahead)
+{
+    json_t *body;
+    struct check c;
+    struct decision_input in;
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"applied_for\": \"Fleksjob\", \"applied_on\": \"2026-11-25\"}",
+              1, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
+    cr_assert_str_eq(in.applied_on, "2026-11-25");
+    check_end(&c);
+    json_decref(body);
+
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"applied_for\": \"Fleksjob\", \"applied_on\": \"2026-11-26\"}",
+              1, "", &body, &c, &in);
+    cr_assert(has_error(&c, "/applied_on", "must not be in the future"));
+    check_end(&c);
+    json_decref(body);
+
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"applied_on\": \"2026-11-20\"}", 1, "", &body, &c, &in);
+    cr_assert(has_error(&c, "/applied_on", "is the day an application was received: give applied_for too"));
+    check_end(&c);
+    json_decref(body);
+
+    /* A change is checked against the draft as it will be, by the caller. */
+    read_body("{\"applied_on\": \"2026-11-20\"}", 0, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
+    check_end(&c);
+    json_decref(body);
+}
