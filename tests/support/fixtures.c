@@ -700,6 +700,22 @@ static json_t *get_versioned(const struct fx_actor *a, const char *path)
     return doc;
 }
 
+/* method collection/id + suffix (NULL: none) as a, with If-Match from a fresh GET of
+ * collection/id; body is consumed and out holds the answer. */
+static int versioned_write(const struct fx_actor *a, const char *method, const char *collection, const char *id,
+                           const char *suffix, json_t *body, struct http_response *out)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "%s/%s", collection, id);
+    json_t *current = get_versioned(a, path);
+    char if_match[24];
+    fx_if_match(current, if_match);
+    json_decref(current);
+    snprintf(path, sizeof(path), "%s/%s%s", collection, id, suffix ? suffix : "");
+    const struct http_header h[] = {{"If-Match", if_match}};
+    return fx_call(method, path, a, body, h, 1, out);
+}
+
 json_t *fx_get_decision(const struct fx_actor *a, const char *id)
 {
     char path[128];
@@ -709,15 +725,9 @@ json_t *fx_get_decision(const struct fx_actor *a, const char *id)
 
 json_t *fx_issue_decision(const struct fx_actor *staff, const char *id, const char *notified_on)
 {
-    json_t *current = fx_get_decision(staff, id);
-    char if_match[24], path[128];
-    fx_if_match(current, if_match);
-    json_decref(current);
-    snprintf(path, sizeof(path), "/v1/decisions/%s/issue", id);
     json_t *body = notified_on ? json_pack("{s:s}", "notified_on", notified_on) : json_object();
-    const struct http_header h[] = {{"If-Match", if_match}};
     struct http_response r;
-    fx_call("POST", path, staff, body, h, 1, &r);
+    versioned_write(staff, "POST", "/v1/decisions", id, "/issue", body, &r);
     fx_assert_status(&r, 200);
     json_t *doc = fx_body(&r);
     http_response_free(&r);
@@ -762,13 +772,9 @@ json_t *fx_get_appeal(const struct fx_actor *a, const char *id)
 int fx_appeal_step(const struct fx_actor *a, const char *id, const char *action, json_t *body,
                    struct http_response *out)
 {
-    json_t *current = fx_get_appeal(a, id);
-    char if_match[24], path[160];
-    fx_if_match(current, if_match);
-    json_decref(current);
-    snprintf(path, sizeof(path), "/v1/appeals/%s/%s", id, action);
-    const struct http_header h[] = {{"If-Match", if_match}};
-    return fx_call("POST", path, a, body, h, 1, out);
+    char suffix[64];
+    snprintf(suffix, sizeof(suffix), "/%s", action);
+    return versioned_write(a, "POST", "/v1/appeals", id, suffix, body, out);
 }
 
 json_t *fx_reconsider(const struct fx_actor *staff, const char *id, const char *outcome, const char *on,
@@ -1050,13 +1056,9 @@ json_t *fx_get_intervention(const struct fx_actor *a, const char *id)
 int fx_intervention_step(const struct fx_actor *a, const char *id, const char *action, json_t *body,
                          struct http_response *out)
 {
-    json_t *current = fx_get_intervention(a, id);
-    char if_match[24], path[160];
-    fx_if_match(current, if_match);
-    json_decref(current);
-    snprintf(path, sizeof(path), "/v1/interventions/%s/%s", id, action);
-    const struct http_header h[] = {{"If-Match", if_match}};
-    return fx_call("POST", path, a, body, h, 1, out);
+    char suffix[64];
+    snprintf(suffix, sizeof(suffix), "/%s", action);
+    return versioned_write(a, "POST", "/v1/interventions", id, suffix, body, out);
 }
 
 json_t *fx_start_intervention(const struct fx_actor *staff, const char *id, const char *started_on)
@@ -1093,13 +1095,7 @@ json_t *fx_get_review(const struct fx_actor *a, const char *id)
 int fx_review_write(const struct fx_actor *a, const char *method, const char *id, const char *suffix, json_t *body,
                     struct http_response *out)
 {
-    json_t *current = fx_get_review(a, id);
-    char if_match[24], path[160];
-    fx_if_match(current, if_match);
-    json_decref(current);
-    snprintf(path, sizeof(path), "/v1/reviews/%s%s", id, suffix ? suffix : "");
-    const struct http_header h[] = {{"If-Match", if_match}};
-    return fx_call(method, path, a, body, h, 1, out);
+    return versioned_write(a, method, "/v1/reviews", id, suffix, body, out);
 }
 
 json_t *fx_review_ok(const struct fx_actor *a, const char *method, const char *id, const char *suffix,
@@ -1356,15 +1352,9 @@ void fx_random_cpr_born(int year, char out[11])
 
 void fx_close_case(const struct fx_actor *staff, const char *case_id)
 {
-    json_t *doc = fx_get_case(staff, case_id);
-    char if_match[24], path[128];
-    fx_if_match(doc, if_match);
-    json_decref(doc);
-    snprintf(path, sizeof(path), "/v1/cases/%s/close", case_id);
-    const struct http_header h[] = {{"If-Match", if_match}};
     struct http_response r;
-    fx_call("POST", path, staff, json_pack("{s:s}", "reason", "Borgeren er flyttet til en anden kommune."), h, 1,
-            &r);
+    versioned_write(staff, "POST", "/v1/cases", case_id, "/close",
+                    json_pack("{s:s}", "reason", "Borgeren er flyttet til en anden kommune."), &r);
     fx_assert_status(&r, 200);
     http_response_free(&r);
 }
