@@ -41,10 +41,11 @@ int app_init(struct app *app)
         fprintf(stderr, "config: FREMDRIFT_JWT_ISSUERS names no issuer\n");
         return -1;
     }
-    char deadlines[256];
+    char deadlines[SETTINGS_DEADLINES_JSON_MAX];
     if (settings_deadlines_json(app->cfg.processing_deadlines, NULL, deadlines, sizeof(deadlines)) != 0) {
         fprintf(stderr, "config: FREMDRIFT_PROCESSING_DEADLINES must be kind=days items (kinds application, "
-                        "intervention_request; NNN:kind=days for one municipality), separated by commas\n");
+                        "intervention_request, alone or as kind.code; NNN:kind=days for one municipality; at "
+                        "most 32), separated by commas\n");
         return -1;
     }
     if (settings_caseload_json(app->cfg.caseload_ranges, app->caseload_ranges_json,

@@ -210,3 +210,8 @@ void db_reply_error(struct reply *r, enum db_status st)
         break;
     }
 }
+
+void db_discard(struct db_conn *c)
+{
+    c->broken = 1;
+}

@@ -39,6 +39,10 @@ enum db_status db_exec(struct db_conn *c, const struct db_stmt *stmt, int nparam
 /* Runs a parameterless command (BEGIN, COMMIT, ROLLBACK). */
 enum db_status db_command(struct db_conn *c, const char *sql);
 
+/* Marks c to be closed and opened afresh before its next use: for a session left in a
+ * state the next request must not inherit (a lock it could not let go of). */
+void db_discard(struct db_conn *c);
+
 /* Sets the problem reply that a failed statement deserves. */
 void db_reply_error(struct reply *r, enum db_status st);
 

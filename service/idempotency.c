@@ -164,18 +164,23 @@ enum db_status idempotency_log_replay(struct db_conn *c, const struct idempotenc
     return st;
 }
 
-void idempotency_end(struct db_conn *c, const struct idempotency *idem)
+/* A claim's lock that could not be let go of would stay with the pooled session and keep
+ * the key "running" for ever: such a session is closed instead. */
+static void run_and_let_go(struct db_conn *c, const struct db_stmt *stmt, const struct idempotency *idem)
 {
     const char *values[] = {idem->caller, idem->key};
     PGresult *res = NULL;
-    db_exec(c, &unlock, 2, values, &res);
+    if (db_exec(c, stmt, 2, values, &res) != DB_OK)
+        db_discard(c);
     PQclear(res);
+}
+
+void idempotency_end(struct db_conn *c, const struct idempotency *idem)
+{
+    run_and_let_go(c, &unlock, idem);
 }
 
 void idempotency_release(struct db_conn *c, const struct idempotency *idem)
 {
-    const char *values[] = {idem->caller, idem->key};
-    PGresult *res = NULL;
-    db_exec(c, &release, 2, values, &res);
-    PQclear(res);
+    run_and_let_go(c, &release, idem);
 }

@@ -226,10 +226,12 @@ static const struct db_stmt set_claims = {
 /* BEGIN and the caller's claims, which row-level security reads for the rest of the
  * transaction. A connection that died while idle in the pool (PostgreSQL restarted) is
  * re-established once here, before anything of the request has run. */
-static enum db_status begin(struct request *rq, struct db_conn *c)
+/* may_reconnect is 0 once an idempotency key is claimed: the claim's lock lives in this
+ * database session, and a new session would leave the claim open to a second runner. */
+static enum db_status begin(struct request *rq, struct db_conn *c, int may_reconnect)
 {
     enum db_status st = db_command(c, "BEGIN");
-    if (st == DB_UNAVAILABLE && pool_reconnect(c) == 0)
+    if (st == DB_UNAVAILABLE && may_reconnect && pool_reconnect(c) == 0)
         st = db_command(c, "BEGIN");
     if (st != DB_OK)
         return st;
@@ -256,7 +258,7 @@ static void backoff(int attempt)
  * r becomes the failure instead. */
 static void log_replay(struct request *rq, struct db_conn *c, const struct idempotency *idem, struct reply *r)
 {
-    enum db_status st = begin(rq, c);
+    enum db_status st = begin(rq, c, 1);
     if (st == DB_OK)
         st = idempotency_log_replay(c, idem);
     if (st == DB_OK)
@@ -294,7 +296,7 @@ static void run(struct request *rq, struct reply *r)
     int committed = 0;
     for (int attempt = 1;; attempt++) {
         reply_reset(r);
-        enum db_status st = begin(rq, c);
+        enum db_status st = begin(rq, c, !idem.active);
         if (st == DB_OK) {
             rq->db = c;
             rq->route->handler(rq, r);

@@ -37,7 +37,7 @@ static int read_days(const char *s, const char *end, long *out)
 
 /* Deadlines are kept in order of first mention, so the JSON is stable; a municipality's
  * own value replaces the default of the same key. */
-#define MAX_DEADLINES 32
+#define MAX_DEADLINES 32      /* settings.h sizes SETTINGS_DEADLINES_JSON_MAX by these */
 #define MAX_DEADLINE_KEY 80
 
 struct deadline {

@@ -14,6 +14,9 @@
  * Returns 0, or -1 (with out = "{}") when spec is malformed or out too small. */
 int settings_deadlines_json(const char *spec, const char *municipality, char *out, size_t cap);
 
+/* Room for any deadlines JSON a valid spec gives: at most 32 keys of under 80 characters. */
+#define SETTINGS_DEADLINES_JSON_MAX 4096
+
 /* spec: "category=min-max,…" for young, adult, ressourceforloeb and job_ready, every one
  * required, min <= max, max > 0. Writes {"young": {"min": 35, "max": 50}, …}. 0 or -1. */
 int settings_caseload_json(const char *spec, char *out, size_t cap);

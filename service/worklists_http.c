@@ -90,7 +90,7 @@ void api_worklist(struct request *rq, struct reply *r)
         return;
     }
     const char *caseworker = request_query(rq, "caseworker"), *limit = request_query(rq, "limit");
-    char since[11], id[37], limit_plus_one[16], extra[1024] = "";
+    char since[11], id[37], limit_plus_one[16], extra[SETTINGS_DEADLINES_JSON_MAX] = "";
     int n = 25;
     if (limit && (sscanf(limit, "%d", &n) != 1 || n < 1 || n > 100 || strspn(limit, "0123456789") != strlen(limit))) {
         reply_problem(r, PROBLEM_BAD_REQUEST, "limit must be an integer from 1 to 100.");
@@ -106,8 +106,12 @@ void api_worklist(struct request *rq, struct reply *r)
         snprintf(extra, sizeof(extra), "%s", w->flag);
     else if (w->extra == WAIT_DAYS)
         snprintf(extra, sizeof(extra), "%d", rq->app->cfg.long_wait_days);
-    else if (w->extra == DEADLINES)
-        settings_deadlines_json(rq->app->cfg.processing_deadlines, rq->claims.municipality, extra, sizeof(extra));
+    else if (w->extra == DEADLINES &&
+             settings_deadlines_json(rq->app->cfg.processing_deadlines, rq->claims.municipality, extra,
+                                     sizeof(extra)) != 0) {
+        reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return;
+    }
     const char *values[] = {caseworker, since, id, limit_plus_one, extra};
 
     PGresult *res = NULL;

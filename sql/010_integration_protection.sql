@@ -77,20 +77,32 @@ CREATE FUNCTION idempotency_begin(p_caller text, p_key text, p_hash text)
 $$
 DECLARE
     k idempotency_keys;
+    lock_id CONSTANT bigint := idempotency_lock_id(p_caller, p_key);
 BEGIN
-    INSERT INTO idempotency_keys (caller, key, request_hash) VALUES (p_caller, p_key, p_hash)
-        ON CONFLICT DO NOTHING;
-    IF FOUND THEN
-        PERFORM pg_advisory_lock(idempotency_lock_id(p_caller, p_key));
-        RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
-        RETURN;
-    END IF;
-    SELECT * INTO k FROM idempotency_keys i WHERE i.caller = p_caller AND i.key = p_key FOR UPDATE;
+    -- The row may be given back (released) between a failed insert and the read of it:
+    -- then claim it afresh.
+    LOOP
+        INSERT INTO idempotency_keys (caller, key, request_hash) VALUES (p_caller, p_key, p_hash)
+            ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            -- A lock already held means a claimant whose row was just given back is still
+            -- letting go: this request waits its turn like any other.
+            IF NOT pg_try_advisory_lock(lock_id) THEN
+                DELETE FROM idempotency_keys i WHERE i.caller = p_caller AND i.key = p_key;
+                RETURN QUERY SELECT 'running'::text, NULL::integer, NULL::jsonb, NULL::bytea;
+                RETURN;
+            END IF;
+            RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
+            RETURN;
+        END IF;
+        SELECT * INTO k FROM idempotency_keys i WHERE i.caller = p_caller AND i.key = p_key FOR UPDATE;
+        EXIT WHEN FOUND;
+    END LOOP;
     IF k.request_hash <> p_hash THEN
         RETURN QUERY SELECT 'mismatch'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     ELSIF k.state = 'done' THEN
         RETURN QUERY SELECT 'replay'::text, k.status, k.headers, k.body;
-    ELSIF pg_try_advisory_lock(idempotency_lock_id(p_caller, p_key)) THEN
+    ELSIF pg_try_advisory_lock(lock_id) THEN
         UPDATE idempotency_keys i SET claimed_at = now() WHERE i.caller = p_caller AND i.key = p_key;
         RETURN QUERY SELECT 'new'::text, NULL::integer, NULL::jsonb, NULL::bytea;
     ELSE
@@ -188,14 +200,16 @@ ALTER TABLE citizens ADD COLUMN birth_date date;
 
 -- Citizens registered before birth dates were kept have none. Only the service can open
 -- a sealed CPR number, so it fills them in at start-up through these two functions: the
--- sealed numbers of a batch of such citizens, and the date it read from one.
+-- sealed numbers of a batch of such citizens, and the date it read from one. Only outside
+-- any request (no caller's claims): no caller may list sealed numbers across municipalities.
 CREATE FUNCTION citizens_without_birth_date(p_limit integer)
     RETURNS TABLE (id uuid, cpr_sealed_hex text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
-$$ SELECT c.id, encode(c.cpr_sealed, 'hex') FROM citizens c WHERE c.birth_date IS NULL ORDER BY c.id LIMIT p_limit $$;
+$$ SELECT c.id, encode(c.cpr_sealed, 'hex') FROM citizens c
+    WHERE c.birth_date IS NULL AND claim_role() IS NULL ORDER BY c.id LIMIT p_limit $$;
 CREATE FUNCTION citizen_set_birth_date(p_id uuid, p_birth_date date)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
-$$ UPDATE citizens SET birth_date = p_birth_date WHERE id = p_id AND birth_date IS NULL $$;
+$$ UPDATE citizens SET birth_date = p_birth_date WHERE id = p_id AND birth_date IS NULL AND claim_role() IS NULL $$;
 REVOKE EXECUTE ON FUNCTION citizens_without_birth_date(integer), citizen_set_birth_date(uuid, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION citizens_without_birth_date(integer), citizen_set_birth_date(uuid, date) TO fremdrift_app;
 

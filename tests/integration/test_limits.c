@@ -4,6 +4,7 @@
  * the serial resilience phase so no other test competes for the machine. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -230,6 +231,18 @@ Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60,
     fx_register_citizen(&cw, cpr, citizen);
     const char *p_citizen[] = {citizen};
     cr_assert_eq(fx_owner_exec("UPDATE citizens SET birth_date = NULL WHERE id = $1::uuid", 1, p_citizen), 1);
+    /* Inside a request no caller may list sealed numbers or set dates across municipalities. */
+    PGconn *as_caller = fx_pg_service();
+    fx_pg_begin_as(as_caller, "caseworker", cw.sub, FX_MUNICIPALITY);
+    cr_assert_eq(fx_pg_value(as_caller, "SELECT count(*) FROM citizens_without_birth_date(100000)", 0, NULL), 0,
+                 "a caller's transaction lists citizens without a birth date");
+    const char *p_set[] = {citizen};
+    PQclear(fx_pg_ok(as_caller, "SELECT citizen_set_birth_date($1::uuid, '1950-01-01')", 1, p_set));
+    PQclear(fx_pg_ok(as_caller, "COMMIT", 0, NULL));
+    PQfinish(as_caller);
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE id = $1::uuid AND birth_date IS NULL", 1,
+                                p_citizen),
+                 1, "a caller's transaction set a birth date");
 
     start_service(NULL, 0);
     expect_clean_stop();
