@@ -19,21 +19,41 @@
 
 static const struct db_stmt own_log = {
     "me_access_log",
-    "SELECT id, json_build_object('at', at, 'date', on_date, 'action', action, 'purpose', purpose, "
+    "SELECT cursor, json_build_object('at', at, 'date', on_date, 'action', action, 'purpose', purpose, "
     "'resource_type', resource_type, 'by_role', by_role)::text "
-    "FROM citizen_access_log(nullif($1::bigint, 0), $2::integer)"};
+    "FROM citizen_access_log($1::bigint, $2::bigint, $3::integer)"};
 
 static const struct db_stmt export_data = {"me_export", "SELECT citizen_export_data()::text"};
+
+/* The access log's cursor "<microseconds>_<id>" (see citizen_access_log in sql/010) into
+ * its two numbers as text; 0, or -1 when it is not one the service gave out. */
+static int read_cursor(const char *cursor, char us[24], char id[24])
+{
+    const char *sep = strchr(cursor, '_');
+    size_t a = sep ? (size_t)(sep - cursor) : 0, b = sep ? strlen(sep + 1) : 0;
+    if (!sep || a == 0 || a > 19 || b == 0 || b > 19 || strspn(cursor, "0123456789") != a ||
+        strspn(sep + 1, "0123456789") != b)
+        return -1;
+    snprintf(us, 24, "%.*s", (int)a, cursor);
+    snprintf(id, 24, "%s", sep + 1);
+    return 0;
+}
 
 void api_me_access_log(struct request *rq, struct reply *r)
 {
     struct page p;
-    if (page_from_query(rq, r, &p) != 0)
+    if (page_limit_from_query(rq, r, &p) != 0)
         return;
+    const char *cursor = request_query(rq, "cursor");
+    char us[24], id[24];
+    if (cursor && read_cursor(cursor, us, id) != 0) {
+        reply_problem(r, PROBLEM_BAD_REQUEST, "cursor is not one this service gave out.");
+        return;
+    }
     /* Newest first: the cursor is the oldest entry seen, and the next page is older. */
-    const char *values[] = {p.after, p.fetch};
+    const char *values[] = {cursor ? us : NULL, cursor ? id : NULL, p.fetch};
     PGresult *res = NULL;
-    enum db_status st = db_exec(rq->db, &own_log, 2, values, &res);
+    enum db_status st = db_exec(rq->db, &own_log, 3, values, &res);
     if (st == DB_OK)
         st = access_log_write(rq, "read", "access_log", NULL, NULL, NULL);
     page_reply_result(r, st, res, &p);
@@ -68,13 +88,14 @@ static enum db_status add_letters(struct request *rq, json_t *decisions)
  * no export is ever cut short. */
 static enum db_status all_log_entries(struct request *rq, json_t **out)
 {
-    char before[24] = "0", limit[16];
+    char us[24], id[24], limit[16];
+    int first = 1;
     snprintf(limit, sizeof(limit), "%d", EXPORT_LOG_BATCH);
     *out = json_array();
     for (;;) {
-        const char *values[] = {before, limit};
+        const char *values[] = {first ? NULL : us, first ? NULL : id, limit};
         PGresult *res = NULL;
-        enum db_status st = db_exec(rq->db, &own_log, 2, values, &res);
+        enum db_status st = db_exec(rq->db, &own_log, 3, values, &res);
         if (st != DB_OK) {
             json_decref(*out);
             *out = NULL;
@@ -83,8 +104,13 @@ static enum db_status all_log_entries(struct request *rq, json_t **out)
         int rows = PQntuples(res);
         for (int i = 0; i < rows; i++)
             json_array_append_new(*out, json_loads(PQgetvalue(res, i, 1), 0, NULL));
-        if (rows > 0)
-            snprintf(before, sizeof(before), "%s", PQgetvalue(res, rows - 1, 0));
+        if (rows > 0 && read_cursor(PQgetvalue(res, rows - 1, 0), us, id) != 0) {
+            PQclear(res);
+            json_decref(*out);
+            *out = NULL;
+            return DB_ERROR;
+        }
+        first = 0;
         PQclear(res);
         if (rows < EXPORT_LOG_BATCH)
             return DB_OK;

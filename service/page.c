@@ -9,10 +9,9 @@
 #include "reply.h"
 #include "request.h"
 
-int page_from_query(const struct request *rq, struct reply *r, struct page *p)
+int page_limit_from_query(const struct request *rq, struct reply *r, struct page *p)
 {
     const char *limit = request_query(rq, "limit");
-    const char *cursor = request_query(rq, "cursor");
     char *end;
     p->limit = 25;
     if (limit) {
@@ -24,6 +23,16 @@ int page_from_query(const struct request *rq, struct reply *r, struct page *p)
         }
         p->limit = (int)n;
     }
+    snprintf(p->fetch, sizeof(p->fetch), "%d", p->limit + 1);
+    return 0;
+}
+
+int page_from_query(const struct request *rq, struct reply *r, struct page *p)
+{
+    const char *cursor = request_query(rq, "cursor");
+    char *end;
+    if (page_limit_from_query(rq, r, p) != 0)
+        return -1;
     long long after = 0;
     if (cursor) {
         errno = 0;
@@ -33,7 +42,6 @@ int page_from_query(const struct request *rq, struct reply *r, struct page *p)
             return -1;
         }
     }
-    snprintf(p->fetch, sizeof(p->fetch), "%d", p->limit + 1);
     snprintf(p->after, sizeof(p->after), "%lld", after);
     return 0;
 }

@@ -17,6 +17,10 @@ struct page {
     char after[24];     /* the last sequence number already seen */
 };
 
+/* Reads limit (1..100, default 25) only, for a list with a cursor of its own. 0, or -1
+ * with a 400 set on r. */
+int page_limit_from_query(const struct request *rq, struct reply *r, struct page *p);
+
 /* Reads limit (1..100, default 25) and cursor. 0, or -1 with a 400 set on r. */
 int page_from_query(const struct request *rq, struct reply *r, struct page *p);
 

@@ -325,21 +325,26 @@ SELECT CASE
 $$;
 
 -- The citizen's own view of the access log (Datatilsynet, 2024): when and for what their
--- data was used, by which kind of actor, never by whom. Newest first, keyset by id.
-CREATE FUNCTION citizen_access_log(p_before bigint, p_limit integer)
-    RETURNS TABLE (id bigint, at text, on_date date, action text, resource_type text, by_role text, purpose text)
+-- data was used, by which kind of actor, never by whom. Newest first by the time of the
+-- use (a row's id is the order of writing, and a use that began earlier may be written
+-- later), keyset by (time in microseconds, id): the cursor "<microseconds>_<id>".
+CREATE FUNCTION citizen_access_log(p_before_us bigint, p_before_id bigint, p_limit integer)
+    RETURNS TABLE (cursor text, at text, on_date date, action text, resource_type text, by_role text,
+                   purpose text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
-SELECT l.id, rfc3339(l.at), (l.at AT TIME ZONE 'Europe/Copenhagen')::date, l.action, l.resource_type,
-       l.actor_role, access_purpose(l.action, l.resource_type, l.actor_role)
+SELECT (extract(epoch FROM l.at) * 1000000)::bigint || '_' || l.id, rfc3339(l.at),
+       (l.at AT TIME ZONE 'Europe/Copenhagen')::date, l.action, l.resource_type, l.actor_role,
+       access_purpose(l.action, l.resource_type, l.actor_role)
   FROM access_log l
  WHERE claim_role() = 'citizen' AND l.citizen_id = claim_citizen_id()
-   AND (p_before IS NULL OR l.id < p_before)
- ORDER BY l.id DESC
+   AND (p_before_id IS NULL
+        OR (l.at, l.id) < (timestamptz 'epoch' + p_before_us * interval '1 microsecond', p_before_id))
+ ORDER BY l.at DESC, l.id DESC
  LIMIT p_limit
 $$;
-REVOKE EXECUTE ON FUNCTION citizen_access_log(bigint, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION citizen_access_log(bigint, integer) TO fremdrift_app;
+REVOKE EXECUTE ON FUNCTION citizen_access_log(bigint, bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION citizen_access_log(bigint, bigint, integer) TO fremdrift_app;
 
 -- Worklists: each is a function over the rows the caller may see (row-level security
 -- applies: they run as the caller), in one shape, so the service pages them alike:
