@@ -476,7 +476,7 @@ Test(token, token_of_8192_bytes_accepted_and_8193_rejected)
             size_t len;
 
             snprintf(header, sizeof(header), "{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"x\":\"%.*s\"}",
-                     hp, "xxx");
+                     hp, "pad");
             cr_assert(asprintf(&payload, "{\"pad\":\"%0*d\",%s", pp, 0, payload_base + 1) > 0);
             t = tok_hand(header, payload, tok_ec);
             free(payload);
