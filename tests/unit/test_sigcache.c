@@ -8,6 +8,7 @@
 
 #include <ftw.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -240,13 +241,20 @@ struct sc_worker {
 
 /* Writers and the clearer keep going until every reader is done, so readers always race. */
 static atomic_int sc_readers_left;
+/* Readers start once a writer has added something, and read on past SC_ROUNDS until they
+ * have seen a true hit: on a busy machine a reader may otherwise run all its rounds before
+ * any writer is scheduled, and the test would prove nothing. */
+static atomic_long sc_writes;
 
 static void *sc_work(void *arg)
 {
     struct sc_worker *w = arg;
     unsigned char d[SIGCACHE_DIGEST_LEN];
 
-    for (int i = 0; w->role == SC_READER ? i < SC_ROUNDS : atomic_load(&sc_readers_left) > 0;
+    while (w->role == SC_READER && atomic_load(&sc_writes) == 0)
+        sched_yield();
+    for (int i = 0; w->role == SC_READER ? i < SC_ROUNDS || (w->true_hits == 0 && i < SC_ROUNDS * 500)
+                                         : atomic_load(&sc_readers_left) > 0;
          i++) {
         uint32_t set = (uint32_t)rand_r(&w->seed) % SC_THREAD_SETS;
         unsigned char a = (unsigned char)(rand_r(&w->seed) & 0xfe);
@@ -255,6 +263,7 @@ static void *sc_work(void *arg)
         if (w->role == SC_WRITER) {
             sc_digest(d, set, a);
             sigcache_add(sc, d, SC_NOW + 600, SC_NOW);
+            atomic_fetch_add(&sc_writes, 1);
         } else if (w->role == SC_CLEARER) {
             if (i % 500 == 0)
                 sigcache_clear(sc);
@@ -285,6 +294,7 @@ Test(sigcache, concurrent_readers_and_writers_never_hit_falsely)
     long true_hits = 0;
 
     atomic_init(&sc_readers_left, 3);
+    atomic_init(&sc_writes, 0);
     for (int i = 0; i < N; i++) {
         workers[i] = (struct sc_worker){ .role = roles[i], .seed = 1000u + (unsigned)i };
         cr_assert_eq(pthread_create(&threads[i], NULL, sc_work, &workers[i]), 0);
