@@ -99,6 +99,8 @@ static enum decision_result insert(struct request *rq, struct reply *r, const st
         .subject = in->subject,
         .applied_for = in->applied_for,
         .applied_on = in->applied_on,
+        .notice_sent_on = in->notice_sent_on,
+        .notice_expected_by = in->notice_expected_by,
         .decided_on = in->decided_on,
         .legal_basis_note = in->note,
         .facts = in->facts,

@@ -174,20 +174,46 @@ static void check_hours(struct check *c, struct decision_input *in)
         snprintf(in->hours, sizeof(in->hours), "%ld.%ld", tenths / 10, tenths % 10);
 }
 
-void decision_check_application(struct check *c, const char *applied_for, const char *applied_on)
+void decision_check_application(struct check *c, const char *applied_for, const char *applied_on,
+                                const char *notice_sent_on)
 {
     if (applied_on && !applied_for)
         check_fail(c, "applied_on", "is the day an application was received: give applied_for too");
+    if (notice_sent_on && !applied_for)
+        check_fail(c, "processing_notice", "answers an application: give applied_for too");
+}
+
+/* The letter that told the citizen when to expect a decision: both days, not in the
+ * future when sent, and the promised day not before it. */
+static void check_processing_notice(struct check *c, json_t *obj, struct cal_date today, struct decision_input *in)
+{
+    static const char *const allowed[] = {"sent_on", "answer_expected_by", NULL};
+    struct check nc;
+    struct cal_date sent, expected;
+    check_begin_member(&nc, c, obj, "processing_notice");
+    check_only(&nc, allowed);
+    int has_sent = check_date(&nc, "sent_on", 1, &sent) == CHECK_OK;
+    int has_expected = check_date(&nc, "answer_expected_by", 1, &expected) == CHECK_OK;
+    if (has_sent && cal_after(sent, today))
+        check_fail(&nc, "sent_on", "must not be in the future");
+    if (has_sent && has_expected && cal_after(sent, expected))
+        check_fail(&nc, "answer_expected_by", "must not be before sent_on");
+    if (has_sent && has_expected && !check_failed(&nc)) {
+        in->notice_sent_on = str(obj, "sent_on");
+        in->notice_expected_by = str(obj, "answer_expected_by");
+    }
+    check_merge(c, &nc);
 }
 
 void decision_read_body(struct check *c, int creating, struct cal_date today, struct decision_input *in)
 {
     static const char *const create_fields[] = {
         "case_id", "kind", "outcome", "parent_id", "supersedes_id", "subject", "applied_for", "applied_on",
-        "decided_on", "legal_basis", "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
+        "processing_notice", "decided_on", "legal_basis", "legal_basis_note", "facts", "reasons",
+        "hours_per_week", "hearing", NULL};
     static const char *const change_fields[] = {
-        "kind", "outcome", "parent_id", "subject", "applied_for", "applied_on", "decided_on", "legal_basis",
-        "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
+        "kind", "outcome", "parent_id", "subject", "applied_for", "applied_on", "processing_notice", "decided_on",
+        "legal_basis", "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
     struct cal_date d;
     memset(in, 0, sizeof(*in));
     in->today = today;
@@ -203,8 +229,12 @@ void decision_read_body(struct check *c, int creating, struct cal_date today, st
     opt_text(c, "applied_for", TEXT_LINE, 2000, &in->applied_for);
     if (opt_date(c, "applied_on", &d, &in->applied_on) == CHECK_OK && cal_after(d, today))
         check_fail(c, "applied_on", "must not be in the future");
+    json_t *notice = NULL;
+    if (!check_is_null(c, "processing_notice") &&
+        check_object(c, "processing_notice", 0, &notice) == CHECK_OK)
+        check_processing_notice(c, notice, today, in);
     if (creating)
-        decision_check_application(c, in->applied_for, in->applied_on);
+        decision_check_application(c, in->applied_for, in->applied_on, in->notice_sent_on);
     in->decided_on_ok = opt_date(c, "decided_on", &d, &in->decided_on) != CHECK_INVALID;
     check_legal_basis(c, in);
     opt_text(c, "legal_basis_note", TEXT_MULTILINE, 4000, &in->note);
@@ -297,6 +327,8 @@ static struct decision_fields current_fields(const struct decision_row *row, cha
         .subject = str(d, "subject"),
         .applied_for = str(d, "applied_for"),
         .applied_on = str(d, "applied_on"),
+        .notice_sent_on = str(json_object_get(d, "processing_notice"), "sent_on"),
+        .notice_expected_by = str(json_object_get(d, "processing_notice"), "answer_expected_by"),
         .decided_on = *row->decided_on ? row->decided_on : NULL,
         .legal_basis_note = str(d, "legal_basis_note"),
         .facts = str(d, "facts"),
@@ -380,8 +412,13 @@ int decision_apply_change(struct request *rq, struct reply *r, struct check *c, 
     apply_text(body, "subject", in->subject, &f->subject);
     apply_text(body, "applied_for", in->applied_for, &f->applied_for);
     apply_text(body, "applied_on", in->applied_on, &f->applied_on);
-    if (has(body, "applied_for") || has(body, "applied_on"))
-        decision_check_application(c, f->applied_for, f->applied_on);
+    /* The notice is one record: a PATCH replaces it (null: none). */
+    if (has(body, "processing_notice")) {
+        f->notice_sent_on = in->notice_sent_on;
+        f->notice_expected_by = in->notice_expected_by;
+    }
+    if (has(body, "applied_for") || has(body, "applied_on") || has(body, "processing_notice"))
+        decision_check_application(c, f->applied_for, f->applied_on, f->notice_sent_on);
     apply_text(body, "decided_on", in->decided_on, &f->decided_on);
     apply_text(body, "legal_basis_note", in->note, &f->legal_basis_note);
     apply_text(body, "facts", in->facts, &f->facts);

@@ -42,6 +42,8 @@ struct decision_input {
     const char *subject;
     const char *applied_for;
     const char *applied_on;
+    const char *notice_sent_on;     /* the processing notice (retssikkerhedsloven § 3, stk. 2) */
+    const char *notice_expected_by;
     const char *decided_on;
     int decided_on_ok;              /* absent, null or a valid date */
     const char *note;
@@ -68,7 +70,8 @@ int decision_is_code(const char *s);
 
 /* Fails c at applied_on when an application's received day is given without what was
  * applied for: the day belongs to an application. */
-void decision_check_application(struct check *c, const char *applied_for, const char *applied_on);
+void decision_check_application(struct check *c, const char *applied_for, const char *applied_on,
+                                const char *notice_sent_on);
 
 /* Reads the body c->obj of a create (creating) or a change into in, recording every error
  * in c under its prefix. today bounds the hearing's dates. Pure. */

@@ -66,9 +66,11 @@ static const struct db_stmt insert = {
     "decision_insert",
     "INSERT INTO decisions (case_id, municipality, citizen_id, kind_id, outcome_id, parent_id, supersedes_id, "
     "subject, applied_for, decided_on, legal_basis_note, facts, reasons, hours_per_week, hearing_status, "
-    "hearing_sent_on, hearing_response_deadline, hearing_answered_on, hearing_not_needed_reason, applied_on) "
+    "hearing_sent_on, hearing_response_deadline, hearing_answered_on, hearing_not_needed_reason, applied_on, "
+    "processing_notice_sent_on, processing_notice_expected_by) "
     "SELECT c.id, c.municipality, c.citizen_id, $2::bigint, $3::bigint, $4::uuid, $5::uuid, $6, $7, "
-    "$8::date, $9, $10, $11, $12::numeric, $13, $14::date, $15::date, $16::date, $17, $18::date "
+    "$8::date, $9, $10, $11, $12::numeric, $13, $14::date, $15::date, $16::date, $17, $18::date, $19::date, "
+    "$20::date "
     "FROM cases c WHERE c.id = $1::uuid RETURNING id"};
 
 enum db_status decision_insert(struct db_conn *db, const char *case_id, const char *supersedes_id,
@@ -78,9 +80,10 @@ enum db_status decision_insert(struct db_conn *db, const char *case_id, const ch
                             f->applied_for, f->decided_on, f->legal_basis_note, f->facts, f->reasons,
                             f->hours_per_week, f->hearing_status, f->hearing_sent_on,
                             f->hearing_response_deadline, f->hearing_answered_on,
-                            f->hearing_not_needed_reason, f->applied_on};
+                            f->hearing_not_needed_reason, f->applied_on, f->notice_sent_on,
+                            f->notice_expected_by};
     int inserted;
-    enum db_status st = db_exec_one(db, &insert, 18, values, id_out, 37, &inserted);
+    enum db_status st = db_exec_one(db, &insert, 20, values, id_out, 37, &inserted);
     return st == DB_OK && !inserted ? DB_NOT_VISIBLE : st;
 }
 
@@ -90,7 +93,8 @@ static const struct db_stmt update = {
     "applied_for = $7, decided_on = $8::date, legal_basis_note = $9, facts = $10, reasons = $11, "
     "hours_per_week = $12::numeric, hearing_status = $13, hearing_sent_on = $14::date, "
     "hearing_response_deadline = $15::date, hearing_answered_on = $16::date, hearing_not_needed_reason = $17, "
-    "applied_on = $18::date, version = version + 1, updated_at = now(), updated_by = claim_sub() "
+    "applied_on = $18::date, processing_notice_sent_on = $19::date, processing_notice_expected_by = $20::date, "
+    "version = version + 1, updated_at = now(), updated_by = claim_sub() "
     "WHERE id = $1::uuid AND version = $2::integer AND status = 'draft' RETURNING id"};
 
 enum db_status decision_update(struct db_conn *db, const char *id, long version, const struct decision_fields *f,
@@ -101,8 +105,9 @@ enum db_status decision_update(struct db_conn *db, const char *id, long version,
     const char *values[] = {id, v, f->kind_id, f->outcome_id, f->parent_id, f->subject, f->applied_for,
                             f->decided_on, f->legal_basis_note, f->facts, f->reasons, f->hours_per_week,
                             f->hearing_status, f->hearing_sent_on, f->hearing_response_deadline,
-                            f->hearing_answered_on, f->hearing_not_needed_reason, f->applied_on};
-    return db_exec_one(db, &update, 18, values, NULL, 0, updated);
+                            f->hearing_answered_on, f->hearing_not_needed_reason, f->applied_on,
+                            f->notice_sent_on, f->notice_expected_by};
+    return db_exec_one(db, &update, 20, values, NULL, 0, updated);
 }
 
 static const struct db_stmt provisions_clear = {

@@ -50,6 +50,8 @@ struct decision_fields {
     const char *subject;
     const char *applied_for;
     const char *applied_on;
+    const char *notice_sent_on;
+    const char *notice_expected_by;
     const char *decided_on;
     const char *legal_basis_note;
     const char *facts;

@@ -151,7 +151,16 @@ GRANT SELECT ON event_retention TO fremdrift_app;
 -- The day an application was received: a processing deadline (retssikkerhedsloven § 3)
 -- runs from it, not from the day a caseworker opened the draft that answers it.
 ALTER TABLE decisions ADD COLUMN applied_on date CHECK (applied_on IS NULL OR applied_for IS NOT NULL);
-GRANT UPDATE (applied_on) ON decisions TO fremdrift_app;
+-- When an application cannot be decided within the deadline, the citizen must be told in
+-- writing when to expect a decision (retssikkerhedsloven § 3, stk. 2): the day that letter
+-- was sent and the day it promised.
+ALTER TABLE decisions
+    ADD COLUMN processing_notice_sent_on date,
+    ADD COLUMN processing_notice_expected_by date,
+    ADD CHECK ((processing_notice_sent_on IS NULL) = (processing_notice_expected_by IS NULL)),
+    ADD CHECK (processing_notice_expected_by >= processing_notice_sent_on),
+    ADD CHECK (processing_notice_sent_on IS NULL OR applied_for IS NOT NULL);
+GRANT UPDATE (applied_on, processing_notice_sent_on, processing_notice_expected_by) ON decisions TO fremdrift_app;
 CREATE OR REPLACE FUNCTION decision_document(d decisions) RETURNS json LANGUAGE sql STABLE AS
 $$
 SELECT json_build_object(
@@ -171,6 +180,9 @@ SELECT json_build_object(
     'subject', d.subject,
     'applied_for', d.applied_for,
     'applied_on', d.applied_on,
+    'processing_notice', CASE WHEN d.processing_notice_sent_on IS NULL THEN NULL
+                              ELSE json_build_object('sent_on', d.processing_notice_sent_on,
+                                                     'answer_expected_by', d.processing_notice_expected_by) END,
     'decided_on', d.decided_on,
     'legal_basis', (SELECT coalesce(json_agg(reference_brief(p) ORDER BY dp.position), '[]')
                       FROM decision_provisions dp JOIN reference_items p ON p.id = dp.provision_id
@@ -442,24 +454,33 @@ CREATE FUNCTION worklist_processing_deadlines(p_deadlines jsonb)
 $$
 -- The deadline of a request is the municipality's for its kind and reference code
 -- ("application.fleksjob"), else for its kind ("application"); a kind with neither has
--- no published deadline and is not listed.
-SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id, x.received + x.days + 1,
-       'Ansøgningen fra ' || to_char(x.received, 'YYYY-MM-DD')
-       || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt have '
-       || 'besked om, hvornår der kan ventes en afgørelse.',
-       json_build_object('request', 'application', 'deadline_days', x.days)
+-- no published deadline and is not listed. An application whose citizen was told in
+-- writing when to expect a decision leaves the list until that day has passed.
+SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
+       coalesce(d.processing_notice_expected_by, x.received + x.days) + 1,
+       CASE WHEN d.processing_notice_expected_by IS NULL THEN
+           'Ansøgningen fra ' || to_char(x.received, 'YYYY-MM-DD')
+           || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt '
+           || 'have besked om, hvornår der kan ventes en afgørelse.'
+       ELSE
+           'Borgeren fik ' || to_char(d.processing_notice_sent_on, 'YYYY-MM-DD') || ' skriftlig besked om en '
+           || 'afgørelse senest ' || to_char(d.processing_notice_expected_by, 'YYYY-MM-DD')
+           || '; den dag er passeret uden afgørelse. Borgeren skal have ny besked.'
+       END,
+       json_build_object('request', 'application', 'deadline_days', x.days,
+                         'answer_expected_by', d.processing_notice_expected_by)
   FROM decisions d JOIN cases c ON c.id = d.case_id JOIN reference_items k ON k.id = d.kind_id,
        LATERAL (SELECT coalesce(d.applied_on, (d.created_at AT TIME ZONE 'Europe/Copenhagen')::date) AS received,
                        coalesce(p_deadlines ->> ('application.' || k.code), p_deadlines ->> 'application')::integer
                            AS days) x
  WHERE d.status = 'draft' AND d.applied_for IS NOT NULL AND x.days IS NOT NULL
-   AND x.received + x.days < danish_today()
+   AND coalesce(d.processing_notice_expected_by, x.received + x.days) < danish_today()
 UNION ALL
 SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + x.days + 1,
        'Anmodningen om ' || t.label_da || ' fra ' || to_char(i.requested_on, 'YYYY-MM-DD')
        || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt have '
        || 'besked om, hvornår der kan ventes et svar.',
-       json_build_object('request', 'intervention_request', 'deadline_days', x.days)
+       json_build_object('request', 'intervention_request', 'deadline_days', x.days, 'answer_expected_by', NULL)
   FROM interventions i JOIN cases c ON c.id = i.case_id JOIN reference_items t ON t.id = i.type_id,
        LATERAL (SELECT coalesce(p_deadlines ->> ('intervention_request.' || t.code),
                                 p_deadlines ->> 'intervention_request')::integer AS days) x

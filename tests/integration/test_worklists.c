@@ -357,6 +357,29 @@ Test(worklists, long_waits_lists_an_intervention_requested_more_than_30_days_ago
     world_close(&w);
 }
 
+/* PATCH the draft decision id with a processing notice sent on sent_on promising a
+ * decision by expected_by; asserts 200. */
+static void give_processing_notice(struct world *w, const char *id, const char *sent_on, const char *expected_by)
+{
+    json_t *current = fx_get_decision(&w->cw, id);
+    char if_match[24], path[128];
+    fx_if_match(current, if_match);
+    json_decref(current);
+    snprintf(path, sizeof(path), "/v1/decisions/%s", id);
+    const struct http_header h[] = {{"If-Match", if_match}};
+    struct http_response r;
+    fx_call("PATCH", path, &w->cw,
+            json_pack("{s:{s:s, s:s}}", "processing_notice", "sent_on", sent_on, "answer_expected_by", expected_by),
+            h, 1, &r);
+    fx_assert_status(&r, 200);
+    json_t *doc = fx_body(&r);
+    json_t *notice = json_object_get(doc, "processing_notice");
+    fx_assert_member(notice, "sent_on", sent_on);
+    fx_assert_member(notice, "answer_expected_by", expected_by);
+    json_decref(doc);
+    http_response_free(&r);
+}
+
 Test(worklists, processing_deadlines_lists_applications_after_42_days_and_intervention_requests_after_30,
      .timeout = FX_TIMEOUT * 2)
 {
@@ -406,29 +429,45 @@ Test(worklists, processing_deadlines_lists_applications_after_42_days_and_interv
     fx_create_intervention(&w.cw, s.case_id, "uddannelse", e14, 0, education_in_time);
 
     json_t *rows = own_rows(&w, "processing-deadlines");
-    json_t *details = assert_row(rows, &w, &s, "decision", late, a_since, 2);
+    json_t *details = assert_row(rows, &w, &s, "decision", late, a_since, 3);
     fx_assert_member(details, "request", "application");
     fx_assert_integer(details, "deadline_days", APPLICATION_DAYS);
-    details = assert_row(rows, &w, &s, "intervention", waiting, i_since, 2);
+    details = assert_row(rows, &w, &s, "intervention", waiting, i_since, 3);
     fx_assert_member(details, "request", "intervention_request");
     fx_assert_integer(details, "deadline_days", INTERVENTION_REQUEST_DAYS);
     assert_not_listed(rows, in_time, "an application exactly 42 days old");
     assert_not_listed(rows, own_motion, "a draft without applied_for");
     assert_not_listed(rows, not_yet, "an intervention requested exactly 30 days ago");
     assert_not_listed(rows, cancelled, "a cancelled intervention");
-    details = assert_row(rows, &w, &s, "decision", received_earlier, a_since, 2);
+    details = assert_row(rows, &w, &s, "decision", received_earlier, a_since, 3);
     fx_assert_integer(details, "deadline_days", APPLICATION_DAYS);
-    details = assert_row(rows, &w, &s, "intervention", education_late, w.today, 2);
+    details = assert_row(rows, &w, &s, "intervention", education_late, w.today, 3);
     fx_assert_integer(details, "deadline_days", EDUCATION_REQUEST_DAYS);
     assert_not_listed(rows, education_in_time, "an education request exactly 14 days old");
     assert_count(rows, "processing-deadlines", 4);
+    json_decref(rows);
+
+    /* The citizen is told in writing when to expect a decision: the application leaves the
+     * list until that day has passed, then comes back from the day after it. */
+    char in_10[11], a5[11], yesterday[11];
+    day(&w, 10, in_10);
+    day(&w, -5, a5);
+    day(&w, -1, yesterday);
+    give_processing_notice(&w, received_earlier, w.today, in_10);
+    rows = own_rows(&w, "processing-deadlines");
+    assert_not_listed(rows, received_earlier, "an application whose citizen was told to expect a decision in 10 days");
+    json_decref(rows);
+    give_processing_notice(&w, received_earlier, a5, yesterday);
+    rows = own_rows(&w, "processing-deadlines");
+    details = assert_row(rows, &w, &s, "decision", received_earlier, w.today, 3);
+    fx_assert_member(details, "answer_expected_by", yesterday);
     json_decref(rows);
 
     /* The decision answers the application. */
     json_decref(fx_issue_decision(&w.cw, late, NULL));
     rows = own_rows(&w, "processing-deadlines");
     assert_not_listed(rows, late, "an application that was decided");
-    assert_row(rows, &w, &s, "intervention", waiting, i_since, 2);
+    assert_row(rows, &w, &s, "intervention", waiting, i_since, 3);
     assert_count(rows, "processing-deadlines", 3);
     json_decref(rows);
     world_close(&w);

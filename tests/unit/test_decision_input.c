@@ -263,3 +263,41 @@ Test(decision_input, the_day_an_application_was_received_belongs_to_an_applicati
     check_end(&c);
     json_decref(body);
 }
+
+Test(decision_input, a_processing_notice_has_both_days_in_order_and_answers_an_application)
+{
+    json_t *body;
+    struct check c;
+    struct decision_input in;
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"applied_for\": \"Fleksjob\", \"processing_notice\": "
+              "{\"sent_on\": \"2026-11-20\", \"answer_expected_by\": \"2027-01-15\"}}",
+              1, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
+    cr_assert_str_eq(in.notice_sent_on, "2026-11-20");
+    cr_assert_str_eq(in.notice_expected_by, "2027-01-15");
+    check_end(&c);
+    json_decref(body);
+
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"applied_for\": \"Fleksjob\", \"processing_notice\": "
+              "{\"sent_on\": \"2026-11-26\", \"answer_expected_by\": \"2026-11-20\", \"by\": \"post\"}}",
+              1, "/x", &body, &c, &in);
+    cr_assert(has_error(&c, "/x/processing_notice/sent_on", "must not be in the future"));
+    cr_assert(has_error(&c, "/x/processing_notice/answer_expected_by", "must not be before sent_on"));
+    cr_assert(has_error(&c, "/x/processing_notice/by", "unknown field"));
+    cr_assert_null(in.notice_sent_on);
+    check_end(&c);
+    json_decref(body);
+
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"processing_notice\": {\"sent_on\": \"2026-11-20\"}}", 1, "",
+              &body, &c, &in);
+    cr_assert(has_error(&c, "/processing_notice/answer_expected_by", "required"));
+    check_end(&c);
+    json_decref(body);
+
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"processing_notice\": "
+              "{\"sent_on\": \"2026-11-20\", \"answer_expected_by\": \"2026-12-20\"}}",
+              1, "", &body, &c, &in);
+    cr_assert(has_error(&c, "/processing_notice", "answers an application: give applied_for too"));
+    check_end(&c);
+    json_decref(body);
+}
