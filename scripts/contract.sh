@@ -7,13 +7,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
 spec="$repo/api-spec"
 if [ $# -ne 1 ]; then
     echo "usage: scripts/contract.sh RECORDING.jsonl" >&2
     exit 2
 fi
-if [ ! -d "$spec/node_modules/ajv" ] || [ ! -d "$spec/node_modules/ajv-formats" ] || [ ! -d "$spec/node_modules/yaml" ]; then
-    echo "installing api-spec's node modules (npm ci)"
-    (cd "$spec" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+spec_modules "$spec"
 exec node "$spec/contract-check.mjs" "$repo/openapi.yaml" "$1"

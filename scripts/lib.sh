@@ -1,4 +1,4 @@
-# Shell functions shared by test.sh and bench.sh; source it, do not run it.
+# Shell functions shared by the scripts; source it, do not run it.
 
 # A TCP port on 127.0.0.1 that nothing answers on right now.
 free_port() {
@@ -37,4 +37,27 @@ wait_ready() {
         sleep 0.1
     done
     return 1
+}
+
+# spec_modules SPEC_DIR: api-spec's pinned node modules (Redocly for bundling and lint,
+# ajv and yaml for the contract check), installed with npm ci when any is missing.
+spec_modules() {
+    local spec=$1
+    if [ ! -x "$spec/node_modules/.bin/redocly" ] || [ ! -d "$spec/node_modules/ajv" ] ||
+        [ ! -d "$spec/node_modules/ajv-formats" ] || [ ! -d "$spec/node_modules/yaml" ]; then
+        echo "installing api-spec's node modules (npm ci)"
+        (cd "$spec" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
+
+# spec_bundle SPEC_DIR OUT LABEL: bundles SPEC_DIR/openapi.yaml and its parts into OUT.
+# On failure prints Redocly's log and "LABEL: api-spec/ does not bundle", and returns 1.
+spec_bundle() {
+    local spec=$1 out=$2 label=$3
+    (cd "$spec" && node_modules/.bin/redocly bundle openapi.yaml --output "$out" --lint-config off \
+        >"$out.log" 2>&1) || {
+        cat "$out.log" >&2
+        echo "$label: api-spec/ does not bundle" >&2
+        return 1
+    }
 }

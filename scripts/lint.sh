@@ -6,20 +6,14 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
 spec="$repo/api-spec"
 
-if [ ! -x "$spec/node_modules/.bin/redocly" ]; then
-    echo "installing api-spec's node modules (npm ci)"
-    (cd "$spec" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+spec_modules "$spec"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fremdrift-lint.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-(cd "$spec" && node_modules/.bin/redocly bundle openapi.yaml --output "$tmp/openapi.yaml" --lint-config off >"$tmp/bundle.log" 2>&1) || {
-    cat "$tmp/bundle.log" >&2
-    echo "lint: api-spec/ does not bundle" >&2
-    exit 1
-}
+spec_bundle "$spec" "$tmp/openapi.yaml" lint
 if ! cmp -s "$tmp/openapi.yaml" "$repo/openapi.yaml"; then
     diff -u "$repo/openapi.yaml" "$tmp/openapi.yaml" | head -n 40 >&2 || true
     echo "lint: openapi.yaml is not the bundle of api-spec/: run \`make spec\` (then \`make build\`)" >&2

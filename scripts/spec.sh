@@ -5,19 +5,13 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
 spec="$repo/api-spec"
 
-if [ ! -x "$spec/node_modules/.bin/redocly" ]; then
-    echo "installing api-spec's node modules (npm ci)"
-    (cd "$spec" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+spec_modules "$spec"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fremdrift-spec.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-(cd "$spec" && node_modules/.bin/redocly bundle openapi.yaml --output "$tmp/openapi.yaml" --lint-config off >"$tmp/bundle.log" 2>&1) || {
-    cat "$tmp/bundle.log" >&2
-    echo "spec: api-spec/ does not bundle" >&2
-    exit 1
-}
+spec_bundle "$spec" "$tmp/openapi.yaml" spec
 if cmp -s "$tmp/openapi.yaml" "$repo/openapi.yaml"; then
     echo "openapi.yaml is up to date"
 else

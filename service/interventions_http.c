@@ -356,21 +356,34 @@ void api_interventions_start(struct request *rq, struct reply *r)
     intervention_row_clear(&row);
 }
 
-void api_interventions_end(struct request *rq, struct reply *r)
+/* The two steps that close an intervention: a date (today when optional and absent) and
+ * a text, checked against the state and the dates, then the change. */
+struct closing_step {
+    const char *date_key;
+    int date_required;
+    const char *text_key;
+    size_t text_max;
+    enum intervention_action action;
+    enum db_status (*change)(struct db_conn *db, const char *id, long version, const char *on, const char *text,
+                             int *updated);
+    const char *event;
+};
+
+static void close_intervention(struct request *rq, struct reply *r, const struct closing_step *s)
 {
-    static const char *const allowed[] = {"ended_on", "outcome", NULL};
+    const char *const allowed[] = {s->date_key, s->text_key, NULL};
     long version;
     if (request_if_match_version(rq, r, &version) != 0)
         return;
     struct cal_date today = cal_today(), on = today;
-    const char *outcome = NULL;
+    const char *text = NULL;
     struct check c;
     check_begin(&c, rq->body, "");
     check_only(&c, allowed);
-    check_past_date(&c, "ended_on", 1, today, &on);
-    check_text(&c, "outcome", 1, TEXT_MULTILINE, 4000, &outcome);
+    check_past_date(&c, s->date_key, s->date_required, today, &on);
+    check_text(&c, s->text_key, 1, TEXT_MULTILINE, s->text_max, &text);
     struct intervention_row row;
-    if (check_reply_invalid(r, &c) || lock_step(rq, r, &c, version, INTERVENTION_END, "ended_on", on, &row) != 0) {
+    if (check_reply_invalid(r, &c) || lock_step(rq, r, &c, version, s->action, s->date_key, on, &row) != 0) {
         check_end(&c);
         return;
     }
@@ -379,38 +392,23 @@ void api_interventions_end(struct request *rq, struct reply *r)
     char on_text[CAL_ISO_SIZE];
     cal_format_iso(on, on_text);
     int updated = 0;
-    enum db_status st = intervention_end(rq->db, row.id, version, on_text, outcome, &updated);
-    finish_step(rq, r, st, updated, row.id, "intervention.ended", 200);
+    enum db_status st = s->change(rq->db, row.id, version, on_text, text, &updated);
+    finish_step(rq, r, st, updated, row.id, s->event, 200);
     intervention_row_clear(&row);
+}
+
+void api_interventions_end(struct request *rq, struct reply *r)
+{
+    static const struct closing_step end = {"ended_on", 1, "outcome", 4000, INTERVENTION_END, intervention_end,
+                                            "intervention.ended"};
+    close_intervention(rq, r, &end);
 }
 
 void api_interventions_cancel(struct request *rq, struct reply *r)
 {
-    static const char *const allowed[] = {"reason", "cancelled_on", NULL};
-    long version;
-    if (request_if_match_version(rq, r, &version) != 0)
-        return;
-    struct cal_date today = cal_today(), on = today;
-    const char *reason = NULL;
-    struct check c;
-    check_begin(&c, rq->body, "");
-    check_only(&c, allowed);
-    check_text(&c, "reason", 1, TEXT_MULTILINE, 2000, &reason);
-    check_past_date(&c, "cancelled_on", 0, today, &on);
-    struct intervention_row row;
-    if (check_reply_invalid(r, &c) ||
-        lock_step(rq, r, &c, version, INTERVENTION_CANCEL, "cancelled_on", on, &row) != 0) {
-        check_end(&c);
-        return;
-    }
-    if (step_refused(r, &c, &row, 0))
-        return;
-    char on_text[CAL_ISO_SIZE];
-    cal_format_iso(on, on_text);
-    int updated = 0;
-    enum db_status st = intervention_cancel(rq->db, row.id, version, on_text, reason, &updated);
-    finish_step(rq, r, st, updated, row.id, "intervention.cancelled", 200);
-    intervention_row_clear(&row);
+    static const struct closing_step cancel = {"cancelled_on", 0, "reason", 2000, INTERVENTION_CANCEL,
+                                               intervention_cancel, "intervention.cancelled"};
+    close_intervention(rq, r, &cancel);
 }
 
 /* A progress note adds to the record rather than changing what someone read, so it needs

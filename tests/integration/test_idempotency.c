@@ -389,27 +389,37 @@ static void wait_until_blocked(PGconn *lock)
     cr_assert_fail("the first request never waited for the case's row lock");
 }
 
+/* A new case of cw and its close sent with a fresh key from a thread of its own, kept
+ * waiting at its FOR UPDATE (its key claimed) by the case's row lock, which the returned
+ * connection holds in an open transaction; the caller commits and PQfinish'es it. */
+static PGconn *start_blocked_close(const struct fx_actor *cw, char case_id[FX_UUID_LEN], struct first_close *f,
+                                   pthread_t *thread)
+{
+    char cpr[11], citizen[FX_UUID_LEN];
+    fx_new_case(cw, cpr, citizen, case_id);
+    memset(f, 0, sizeof(*f));
+    f->token = cw->token;
+    snprintf(f->path, sizeof(f->path), "/v1/cases/%s/close", case_id);
+    case_if_match(cw, case_id, f->if_match);
+    new_key(f->key);
+    PGconn *lock = fx_pg_owner();
+    PQclear(fx_pg_ok(lock, "BEGIN", 0, NULL));
+    const char *p_case[] = {case_id};
+    PQclear(fx_pg_ok(lock, "SELECT 1 FROM cases WHERE id = $1::uuid FOR UPDATE", 1, p_case));
+    cr_assert_eq(pthread_create(thread, NULL, close_in_background, f), 0);
+    wait_until_blocked(lock);
+    return lock;
+}
+
 Test(idempotency, same_key_while_the_first_runs_is_409_in_progress_then_the_replay, .timeout = FX_TIMEOUT)
 {
     struct fx_actor cw;
     fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
-    char cpr[11], citizen[FX_UUID_LEN], case_id[FX_UUID_LEN];
-    fx_new_case(&cw, cpr, citizen, case_id);
+    char case_id[FX_UUID_LEN];
     struct first_close f;
-    memset(&f, 0, sizeof(f));
-    f.token = cw.token;
-    snprintf(f.path, sizeof(f.path), "/v1/cases/%s/close", case_id);
-    case_if_match(&cw, case_id, f.if_match);
-    new_key(f.key);
-
-    /* Holding the case's row keeps the first close waiting at its FOR UPDATE, its key claimed. */
-    PGconn *lock = fx_pg_owner();
-    PQclear(fx_pg_ok(lock, "BEGIN", 0, NULL));
-    const char *p_case[] = {case_id}, *p_key[] = {f.key};
-    PQclear(fx_pg_ok(lock, "SELECT 1 FROM cases WHERE id = $1::uuid FOR UPDATE", 1, p_case));
     pthread_t thread;
-    cr_assert_eq(pthread_create(&thread, NULL, close_in_background, &f), 0);
-    wait_until_blocked(lock);
+    PGconn *lock = start_blocked_close(&cw, case_id, &f, &thread);
+    const char *p_key[] = {f.key};
     cr_assert_eq(fx_pg_value(lock, "SELECT count(*) FROM idempotency_keys WHERE key = $1 AND state = 'running'", 1,
                              p_key),
                  1, "the waiting request holds no running claim on its key");
@@ -447,22 +457,11 @@ Test(idempotency, a_claim_whose_connection_died_is_taken_over_at_once, .timeout 
 {
     struct fx_actor cw;
     fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
-    char cpr[11], citizen[FX_UUID_LEN], case_id[FX_UUID_LEN];
-    fx_new_case(&cw, cpr, citizen, case_id);
+    char case_id[FX_UUID_LEN];
     struct first_close f;
-    memset(&f, 0, sizeof(f));
-    f.token = cw.token;
-    snprintf(f.path, sizeof(f.path), "/v1/cases/%s/close", case_id);
-    case_if_match(&cw, case_id, f.if_match);
-    new_key(f.key);
-
-    PGconn *lock = fx_pg_owner();
-    PQclear(fx_pg_ok(lock, "BEGIN", 0, NULL));
-    const char *p_case[] = {case_id}, *p_key[] = {f.key};
-    PQclear(fx_pg_ok(lock, "SELECT 1 FROM cases WHERE id = $1::uuid FOR UPDATE", 1, p_case));
     pthread_t thread;
-    cr_assert_eq(pthread_create(&thread, NULL, close_in_background, &f), 0);
-    wait_until_blocked(lock);
+    PGconn *lock = start_blocked_close(&cw, case_id, &f, &thread);
+    const char *p_key[] = {f.key};
 
     /* The database drops the connection the first request works on. */
     const char *su_url = getenv("FREMDRIFT_PG_SUPERUSER_URL");

@@ -508,6 +508,21 @@ static void copy_member(json_t *doc, const char *key, char *out, size_t cap)
     memcpy(out, v, strlen(v) + 1);
 }
 
+/* POST body (consumed) to path as a; asserts 201 and writes the new resource's id to id
+ * (NULL: not kept). */
+static void post_created(const struct fx_actor *a, const char *path, json_t *body, char id[FX_UUID_LEN])
+{
+    struct http_response r;
+    fx_call("POST", path, a, body, NULL, 0, &r);
+    fx_assert_status(&r, 201);
+    if (id) {
+        json_t *doc = fx_body(&r);
+        copy_member(doc, "id", id, FX_UUID_LEN);
+        json_decref(doc);
+    }
+    http_response_free(&r);
+}
+
 int fx_register_citizen(const struct fx_actor *staff, const char *cpr, char id[FX_UUID_LEN])
 {
     struct http_response r;
@@ -529,18 +544,12 @@ void fx_new_citizen(const struct fx_actor *staff, char cpr[11], char id[FX_UUID_
 void fx_create_case(const struct fx_actor *staff, const char *citizen_id, const char *tg,
                     char id[FX_UUID_LEN])
 {
-    struct http_response r;
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "citizen_id", citizen_id, "target_group",
                              tg ? tg : "jobparat", "target_group_since", "2025-03-01", "benefit",
                              "kontanthjaelp", "benefit_start", "2025-03-01");
     if (strcmp(staff->role, "caseworker") != 0)
         json_object_set_new(body, "caseworker", json_string(staff->sub));
-    fx_call("POST", "/v1/cases", staff, body, NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    copy_member(doc, "id", id, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
+    post_created(staff, "/v1/cases", body, id);
 }
 
 long long fx_now_ms(void)
@@ -662,13 +671,7 @@ json_t *fx_decision_body(const char *case_id, const char *kind, const char *outc
 
 void fx_create_decision(const struct fx_actor *staff, json_t *body, char id[FX_UUID_LEN])
 {
-    struct http_response r;
-    fx_call("POST", "/v1/decisions", staff, body, NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    copy_member(doc, "id", id, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
+    post_created(staff, "/v1/decisions", body, id);
 }
 
 void fx_draft_decision(const struct fx_actor *staff, const char *case_id, const char *kind,
@@ -753,13 +756,7 @@ void fx_file_appeal(const struct fx_actor *a, const char *decision_id, const cha
         json_object_set_new(body, "channel", json_string(channel));
     if (grounds)
         json_object_set_new(body, "grounds", json_string(grounds));
-    struct http_response r;
-    fx_call("POST", "/v1/appeals", a, body, NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    copy_member(doc, "id", id, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
+    post_created(a, "/v1/appeals", body, id);
 }
 
 json_t *fx_get_appeal(const struct fx_actor *a, const char *id)
@@ -867,18 +864,7 @@ void fx_create_exemption(const struct fx_actor *staff, const char *case_id, cons
 {
     char path[128];
     snprintf(path, sizeof(path), "/v1/cases/%s/exemptions", case_id);
-    struct http_response r;
-    fx_call("POST", path, staff, json_pack("{s:s, s:s, s:s}", "from_on", from, "to_on", to, "reason", reason), NULL,
-            0, &r);
-    fx_assert_status(&r, 201);
-    if (id) {
-        json_t *doc = fx_body(&r);
-        const char *v = json_string_value(json_object_get(doc, "id"));
-        cr_assert(v && strlen(v) == FX_UUID_LEN - 1, "the exemption has no id");
-        memcpy(id, v, FX_UUID_LEN);
-        json_decref(doc);
-    }
-    http_response_free(&r);
+    post_created(staff, path, json_pack("{s:s, s:s, s:s}", "from_on", from, "to_on", to, "reason", reason), id);
 }
 
 json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id)
@@ -1001,19 +987,13 @@ const char *fx_provision_on(const char *date)
 void fx_create_case_dated(const struct fx_actor *staff, const char *citizen_id, const char *target_group_since,
                           const char *benefit, const char *benefit_start, char id[FX_UUID_LEN])
 {
-    struct http_response r;
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "citizen_id", citizen_id, "target_group",
                              fx_target_group_on(target_group_since), "target_group_since", target_group_since,
                              "benefit", benefit, "benefit_start", benefit_start);
     cr_assert_not_null(body);
     if (strcmp(staff->role, "caseworker") != 0)
         json_object_set_new(body, "caseworker", json_string(staff->sub));
-    fx_call("POST", "/v1/cases", staff, body, NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    copy_member(doc, "id", id, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
+    post_created(staff, "/v1/cases", body, id);
 }
 
 json_t *fx_get_case(const struct fx_actor *a, const char *case_id)
@@ -1037,13 +1017,7 @@ void fx_create_intervention(const struct fx_actor *staff, const char *case_id, c
     cr_assert_not_null(body);
     if (hours_per_week > 0)
         json_object_set_new(body, "hours_per_week", json_real(hours_per_week));
-    struct http_response r;
-    fx_call("POST", path, staff, body, NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    copy_member(doc, "id", id, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
+    post_created(staff, path, body, id);
 }
 
 json_t *fx_get_intervention(const struct fx_actor *a, const char *id)
@@ -1076,13 +1050,7 @@ void fx_schedule_review(const struct fx_actor *staff, const char *case_id, const
 {
     char path[128];
     snprintf(path, sizeof(path), "/v1/cases/%s/reviews", case_id);
-    struct http_response r;
-    fx_call("POST", path, staff, json_pack("{s:s}", "meeting_on", meeting_on), NULL, 0, &r);
-    fx_assert_status(&r, 201);
-    json_t *doc = fx_body(&r);
-    copy_member(doc, "id", id, FX_UUID_LEN);
-    json_decref(doc);
-    http_response_free(&r);
+    post_created(staff, path, json_pack("{s:s}", "meeting_on", meeting_on), id);
 }
 
 json_t *fx_get_review(const struct fx_actor *a, const char *id)
