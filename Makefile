@@ -18,8 +18,10 @@ CFLAGS_RELEASE = $(CFLAGS_COMMON) -O2
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 CFLAGS_ASAN = $(CFLAGS_COMMON) -O1 $(SANITIZE)
 
-SERVICE_SRC := $(filter-out service/main.c service/devtoken.c,$(wildcard service/*.c))
-UNIT_SRC := $(wildcard tests/unit/*.c) tests/support/http_client.c tests/support/selftest_http_client.c
+# service/ is in wings (README, "Layout"): main.c and devtoken.c are the programs, every
+# other source file is in libfremdrift.a.
+SERVICE_SRC := $(filter-out service/main.c service/devtoken.c,$(shell find service -name '*.c' | sort))
+UNIT_SRC := $(shell find tests/unit -name '*.c' | sort) tests/support/http_client.c tests/support/selftest_http_client.c
 ITEST_SRC := $(wildcard tests/integration/*.c) $(filter-out tests/support/selftest_%.c,$(wildcard tests/support/*.c))
 
 # BUILD lets several builds of one checkout live side by side (make BUILD=build-x test).
@@ -28,7 +30,7 @@ export BUILD
 REL := $(BUILD)/release
 ASAN := $(BUILD)/asan
 
-.PHONY: build build-asan deps run test bench token db-stop migrate lint spec clean
+.PHONY: build build-asan deps run test bench token db-stop migrate lint layers spec clean
 
 deps:
 	@scripts/deps.sh
@@ -64,6 +66,9 @@ db-stop:
 lint:
 	@scripts/lint.sh
 
+layers:
+	@scripts/layers.sh
+
 spec:
 	@scripts/spec.sh
 
@@ -79,15 +84,15 @@ $(ASAN)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ASAN) -c $< -o $@
 
-# The contract is embedded in the binary (service/openapi_blob.S).
-$(REL)/service/openapi_blob.o $(ASAN)/service/openapi_blob.o: service/openapi_blob.S openapi.yaml
+# The contract is embedded in the binary (service/http/openapi_blob.S).
+$(REL)/service/http/openapi_blob.o $(ASAN)/service/http/openapi_blob.o: service/http/openapi_blob.S openapi.yaml
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
 
-$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/openapi_blob.o
+$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/http/openapi_blob.o
 	$(AR) rcs $@ $^
 
-$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/openapi_blob.o
+$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/http/openapi_blob.o
 	$(AR) rcs $@ $^
 
 $(REL)/fremdrift: $(REL)/service/main.o $(REL)/libfremdrift.a

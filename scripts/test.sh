@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: a throwaway PostgreSQL cluster on a free port, the service built with
-# AddressSanitizer and UBSan running as a real process, then: the OpenAPI lint, the unit
-# tests, the integration tests over HTTP, the resilience test (PostgreSQL stopped and
-# started under the running service), the contract check of every recorded response, and
-# a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
+# AddressSanitizer and UBSan running as a real process, then: the OpenAPI lint, the layer
+# check of service/, the unit tests, the integration tests over HTTP, the resilience test
+# (PostgreSQL stopped and started under the running service), the contract check of every
+# recorded response, and a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
 # TESTS=<criterion filter> (e.g. TESTS='events/*') runs only the matching integration and
 # resilience tests, for a quick loop while working on one suite; `make test` runs all.
 set -uo pipefail
@@ -60,6 +60,8 @@ only="${TESTS:-}"
 if [ -z "$only" ]; then
     echo "== OpenAPI lint"
     scripts/lint.sh || note_failure "OpenAPI lint"
+    echo "== layers of service/"
+    scripts/layers.sh || note_failure "an include runs up the layers of service/"
 fi
 
 pg_port=$(start_cluster "$name" --throwaway) || exit 1

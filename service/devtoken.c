@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "token_sign.h"
+#include "auth/token_sign.h"
 
 static int usage(void)
 {

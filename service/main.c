@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
-#include "birth_dates.h"
-#include "config.h"
-#include "log.h"
-#include "migrate.h"
-#include "purge.h"
-#include "server.h"
+#include "api/citizens/birth_dates.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/app.h"
+#include "http/server.h"
+#include "store/migrate.h"
+#include "store/purge.h"
 
 static int serve(struct app *app)
 {

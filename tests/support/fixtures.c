@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "token_sign.h"
+#include "auth/token_sign.h"
 
 #define FX_TOKEN_LIFETIME_S 600
 #define FX_FILE_MAX (1 << 20)

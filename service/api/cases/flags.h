@@ -1,0 +1,22 @@
+/* The flags the service raises on cases (SQL case_flags(): a year on kontanthjælp without a
+ * work capacity assessment, a fleksjob under 5 hours without progression, an exemption
+ * about to expire, a review overdue), listed across the caller's municipality. */
+#ifndef FREMDRIFT_FLAGS_H
+#define FREMDRIFT_FLAGS_H
+
+#include "http/page.h"
+#include "store/db.h"
+
+struct db_conn;
+
+struct flag_filter {
+    const char *code;           /* a flag code; NULL for all */
+    const char *caseworker;     /* the case's caseworker; NULL for all */
+};
+
+/* Rows of (cursor, {case_id, citizen_id, caseworker, code, since, why}) for the open cases
+ * of the caller's municipality, one per flag, after the page's cursor, in the order of the
+ * cases and of each case's flags. The caller PQclear()s *res. */
+enum db_status flag_list(struct db_conn *db, const struct flag_filter *f, const struct page *p, PGresult **res);
+
+#endif

@@ -1,0 +1,67 @@
+/* Operational endpoints: liveness, readiness (the database answers), metrics and the
+ * contract. None needs a token: they carry no personal data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/app.h"
+#include "http/health.h"
+#include "http/metrics.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "store/db.h"
+#include "store/pool.h"
+
+extern const char openapi_yaml_start[];
+extern const char openapi_yaml_end[];
+
+void api_health_live(struct request *rq, struct reply *r)
+{
+    (void)rq;
+    reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static const struct db_stmt ping = {"health_ping", "SELECT 1"};
+
+void api_health_ready(struct request *rq, struct reply *r)
+{
+    enum db_status st;
+    struct db_conn *c = pool_acquire(rq->app->pool, &st);
+    if (c) {
+        PGresult *res;
+        st = db_exec(c, &ping, 0, NULL, &res);
+        PQclear(res);
+        pool_release(rq->app->pool, c);
+    }
+    if (st != DB_OK) {
+        reply_problem(r, PROBLEM_UNAVAILABLE, "The database is not reachable.");
+        reply_header(r, "Retry-After", "5");
+        return;
+    }
+    reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+}
+
+void api_health_metrics(struct request *rq, struct reply *r)
+{
+    struct pool_stats ps;
+    pool_get_stats(rq->app->pool, &ps);
+    size_t len = 0;
+    char *text = metrics_render(rq->app->metrics, &ps, &len);
+    if (!text) {
+        reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return;
+    }
+    reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+}
+
+void api_health_openapi(struct request *rq, struct reply *r)
+{
+    (void)rq;
+    size_t len = (size_t)(openapi_yaml_end - openapi_yaml_start);
+    char *copy = malloc(len);
+    if (!copy) {
+        reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return;
+    }
+    memcpy(copy, openapi_yaml_start, len);
+    reply_text(r, 200, "application/yaml", copy, len);
+}
