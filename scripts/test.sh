@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: a throwaway PostgreSQL cluster on a free port, the service built with
 # AddressSanitizer and UBSan running as a real process, then: the OpenAPI lint, the layer
-# check of service/, the unit tests, the integration tests over HTTP, the resilience test
-# (PostgreSQL stopped and started under the running service), the contract check of every
-# recorded response, and a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
+# check of service/, the schema check (a fresh and an upgraded database end identical), the
+# unit tests, the integration tests over HTTP, the resilience test (PostgreSQL stopped and
+# started under the running service), the contract check of every recorded response, and
+# a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
 # TESTS=<criterion filter> (e.g. TESTS='events/*') runs only the matching integration and
 # resilience tests, for a quick loop while working on one suite; `make test` runs all.
 set -uo pipefail
@@ -85,6 +86,10 @@ export FREMDRIFT_RATE_LIMIT_PER_MINUTE=60000 FREMDRIFT_RATE_LIMIT_BURST=1000
 export FREMDRIFT_PROCESSING_DEADLINES="application=42,intervention_request=30,intervention_request.uddannelse=14"
 
 "$asan/fremdrift" migrate > "$state/migrate.log" 2>&1 || { cat "$state/migrate.log"; exit 1; }
+if [ -z "$only" ]; then
+    echo "== schema: a fresh database and an upgraded one end identical"
+    scripts/schema-check.sh "$state" "$asan/fremdrift" || note_failure "fresh and upgraded schemas differ"
+fi
 
 service_port=$(free_port) || exit 1
 export FREMDRIFT_PORT=$service_port

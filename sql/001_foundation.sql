@@ -6,6 +6,10 @@
 -- and is subject to row-level security on every table holding case data. Tables do not
 -- FORCE row-level security so that the few SECURITY DEFINER functions below, which check
 -- the claims themselves, can act across rows the caller cannot see.
+--
+-- restated-from: 6a99e0539ebab14dc434f5a09aa5a260c0e2d85f1a2c018b6c62c21518d5f6f6
+-- Restated when functions, triggers and their grants moved to sql/functions/ (repeatable
+-- files): a database that applied the earlier text of this file has applied this one.
 
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 
@@ -27,10 +31,6 @@ $$ SELECT coalesce(claim_role() IN ('caseworker', 'team_lead', 'integration', 'a
 CREATE FUNCTION claim_is_case_staff() RETURNS boolean LANGUAGE sql STABLE AS
 $$ SELECT coalesce(claim_role() IN ('caseworker', 'team_lead') AND claim_municipality() IS NOT NULL, false) $$;
 
--- RFC 3339 UTC text for timestamps in API documents.
-CREATE FUNCTION rfc3339(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS
-$$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
-
 -- Reference data. The law moves (LOV nr. 1750 af 29/12/2025 from 1 January 2027), so
 -- target groups, benefits and later intervention types and decision kinds are rows with
 -- effective dates [valid_from, valid_to), never C enums: next year's rules are new rows.
@@ -46,15 +46,6 @@ CREATE TABLE reference_items (
     CHECK (valid_to IS NULL OR valid_to > valid_from),
     EXCLUDE USING gist (kind WITH =, code WITH =, daterange(valid_from, valid_to) WITH &&)
 );
-
-CREATE FUNCTION reference_document(r reference_items) RETURNS json LANGUAGE sql STABLE AS
-$$ SELECT json_build_object('id', r.id, 'kind', r.kind, 'code', r.code, 'label', r.label_da,
-                            'label_en', r.label_en, 'valid_from', r.valid_from,
-                            'valid_to', r.valid_to, 'attributes', r.attributes) $$;
-
--- The short form embedded in other documents.
-CREATE FUNCTION reference_brief(r reference_items) RETURNS json LANGUAGE sql STABLE AS
-$$ SELECT json_build_object('code', r.code, 'label', r.label_da, 'reference_id', r.id) $$;
 
 -- Citizens. The CPR number is stored only sealed (AES-256-GCM, by the service) and as a
 -- keyed hash for look-ups; PostgreSQL never sees it in clear.
@@ -119,50 +110,6 @@ CREATE TABLE caseworker_assignments (
 );
 CREATE INDEX caseworker_assignments_case ON caseworker_assignments (case_id, id);
 
-CREATE FUNCTION record_caseworker_assignment() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
-$$
-BEGIN
-    IF TG_OP = 'INSERT' OR NEW.caseworker IS DISTINCT FROM OLD.caseworker THEN
-        INSERT INTO caseworker_assignments (case_id, municipality, role, staff_id, assigned_by)
-        VALUES (NEW.id, NEW.municipality, 'caseworker', NEW.caseworker, NEW.updated_by);
-    END IF;
-    IF (TG_OP = 'INSERT' AND NEW.coordinating_caseworker IS NOT NULL)
-       OR (TG_OP = 'UPDATE' AND NEW.coordinating_caseworker IS DISTINCT FROM OLD.coordinating_caseworker) THEN
-        INSERT INTO caseworker_assignments (case_id, municipality, role, staff_id, assigned_by)
-        VALUES (NEW.id, NEW.municipality, 'coordinating_caseworker', NEW.coordinating_caseworker, NEW.updated_by);
-    END IF;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER cases_assignments AFTER INSERT OR UPDATE ON cases
-    FOR EACH ROW EXECUTE FUNCTION record_caseworker_assignment();
-
--- The case as the API shows it; one definition for reads, writes and events.
-CREATE FUNCTION case_document(c cases) RETURNS json LANGUAGE sql STABLE AS
-$$
-SELECT json_build_object(
-    'id', c.id,
-    'citizen_id', c.citizen_id,
-    'municipality', c.municipality,
-    'target_group', reference_brief(tg),
-    'target_group_since', c.target_group_since,
-    'benefit', reference_brief(b),
-    'benefit_start', c.benefit_start,
-    'caseworker', c.caseworker,
-    'coordinating_caseworker', c.coordinating_caseworker,
-    'status', c.status,
-    'close_reason', c.close_reason,
-    'closed_at', rfc3339(c.closed_at),
-    'caseworker_changes', (SELECT greatest(count(*) - 1, 0) FROM caseworker_assignments a
-                            WHERE a.case_id = c.id AND a.role = 'caseworker'),
-    'version', c.version,
-    'created_at', rfc3339(c.created_at),
-    'updated_at', rfc3339(c.updated_at))
-FROM reference_items tg, reference_items b
-WHERE tg.id = c.target_group_id AND b.id = c.benefit_id
-$$;
-
 -- The access log (Datatilsynet's logging guidance): who used whose data, how and when.
 -- Who and when are filled from the claims, so the service cannot record someone else.
 -- The service may insert and never update or delete; purging old rows is the owner's job.
@@ -199,35 +146,6 @@ CREATE TABLE events (
 );
 CREATE INDEX events_municipality_seq ON events (municipality, seq);
 CREATE INDEX events_occurred ON events (occurred_at);
-
--- Registering a citizen is create-or-link: the person may already be known to another
--- municipality, whose row the caller cannot see, so this runs as the owner after checking
--- the claims itself.
-CREATE FUNCTION register_citizen(p_hash bytea, p_sealed bytea, p_name text)
-    RETURNS TABLE (citizen_id uuid, created boolean)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
-$$
-DECLARE
-    v_id uuid;
-    v_created boolean := false;
-BEGIN
-    IF NOT claim_is_case_staff() THEN
-        RAISE EXCEPTION 'only caseworkers register citizens' USING ERRCODE = '42501';
-    END IF;
-    INSERT INTO citizens (cpr_hash, cpr_sealed, name) VALUES (p_hash, p_sealed, p_name)
-        ON CONFLICT (cpr_hash) DO NOTHING
-        RETURNING id INTO v_id;
-    IF v_id IS NULL THEN
-        SELECT c.id INTO v_id FROM citizens c WHERE c.cpr_hash = p_hash;
-    ELSE
-        v_created := true;
-    END IF;
-    INSERT INTO citizen_registrations (citizen_id, municipality, registered_by)
-        VALUES (v_id, claim_municipality(), claim_sub())
-        ON CONFLICT DO NOTHING;
-    RETURN QUERY SELECT v_id, v_created;
-END
-$$;
 
 -- Row-level security: staff see their municipality's rows, a citizen their own.
 ALTER TABLE citizens ENABLE ROW LEVEL SECURITY;
@@ -285,9 +203,6 @@ GRANT UPDATE (target_group_id, target_group_since, benefit_id, benefit_start, ca
               coordinating_caseworker, status, close_reason, closed_at, version, updated_at,
               updated_by) ON cases TO fremdrift_app;
 GRANT SELECT, INSERT ON access_log, events TO fremdrift_app;
-REVOKE EXECUTE ON FUNCTION register_citizen(bytea, bytea, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION register_citizen(bytea, bytea, text) TO fremdrift_app;
-REVOKE EXECUTE ON FUNCTION record_caseworker_assignment() FROM PUBLIC;
 
 -- Reference data in force today and from the 2027 reform. Labels and codes follow the
 -- rules as published; rows marked provisional await the final executive orders.

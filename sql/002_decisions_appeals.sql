@@ -2,6 +2,10 @@
 -- (forvaltningsloven §§ 19, 22-25), and every appeal has a record from receipt through
 -- the municipality's reconsideration to Ankestyrelsen's ruling (retssikkerhedsloven
 -- §§ 66-67).
+--
+-- restated-from: 6919db86f5b395021af2c986d8d7fc9eb6ba1536e600ee9f3bb539e857a0ede0
+-- Restated when functions, triggers and their grants moved to sql/functions/ (repeatable
+-- files): a database that applied the earlier text of this file has applied this one.
 
 -- Reference data: kinds, outcomes, provisions, appeal guidance and municipalities are
 -- rows with effective dates, so the 2027 reform is a data change.
@@ -100,87 +104,6 @@ CREATE TABLE decision_provisions (
     PRIMARY KEY (decision_id, provision_id)
 );
 
--- An issued decision is immutable: after issuing, only being superseded and losing
--- force (with the version stamp) may change. The service checks first to answer 409
--- with the state; this makes it true whatever the code does.
-CREATE FUNCTION guard_issued_decision() RETURNS trigger LANGUAGE plpgsql AS
-$$
-DECLARE
-    mutable CONSTANT text[] := ARRAY['status', 'superseded_by_id', 'force_lost_on', 'force_lost_reason',
-                                     'version', 'updated_at', 'updated_by'];
-BEGIN
-    IF OLD.status <> 'draft' AND (to_jsonb(NEW) - mutable) IS DISTINCT FROM (to_jsonb(OLD) - mutable) THEN
-        RAISE EXCEPTION 'decision % is % and cannot change', OLD.id, OLD.status USING ERRCODE = '55000';
-    END IF;
-    IF OLD.status = 'superseded' AND NEW.status <> 'superseded'
-       OR OLD.status = 'issued' AND NEW.status NOT IN ('issued', 'superseded')
-       OR OLD.force_lost_on IS NOT NULL AND NEW.force_lost_on IS DISTINCT FROM OLD.force_lost_on THEN
-        RAISE EXCEPTION 'decision % cannot go from % to %', OLD.id, OLD.status, NEW.status USING ERRCODE = '55000';
-    END IF;
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER decisions_immutable BEFORE UPDATE ON decisions
-    FOR EACH ROW EXECUTE FUNCTION guard_issued_decision();
-
-CREATE FUNCTION guard_issued_provisions() RETURNS trigger LANGUAGE plpgsql AS
-$$
-BEGIN
-    IF EXISTS (SELECT 1 FROM decisions d
-                WHERE d.id = coalesce(NEW.decision_id, OLD.decision_id) AND d.status <> 'draft') THEN
-        RAISE EXCEPTION 'the legal basis of an issued decision cannot change' USING ERRCODE = '55000';
-    END IF;
-    RETURN coalesce(NEW, OLD);
-END
-$$;
-CREATE TRIGGER decision_provisions_immutable BEFORE INSERT OR UPDATE OR DELETE ON decision_provisions
-    FOR EACH ROW EXECUTE FUNCTION guard_issued_provisions();
-
--- In force: issued, not superseded, not annulled by the appeals board.
-CREATE FUNCTION decision_in_force(d decisions) RETURNS boolean LANGUAGE sql STABLE AS
-$$ SELECT d.status = 'issued' AND d.force_lost_on IS NULL $$;
-
-CREATE FUNCTION decision_document(d decisions) RETURNS json LANGUAGE sql STABLE AS
-$$
-SELECT json_build_object(
-    'id', d.id,
-    'case_id', d.case_id,
-    'citizen_id', d.citizen_id,
-    'municipality', d.municipality,
-    'kind', reference_brief(k),
-    'outcome', CASE WHEN o.id IS NULL THEN NULL ELSE reference_brief(o) END,
-    'status', d.status,
-    'in_force', decision_in_force(d),
-    'force_lost', CASE WHEN d.force_lost_on IS NULL THEN NULL
-                       ELSE json_build_object('on', d.force_lost_on, 'reason', d.force_lost_reason) END,
-    'parent_id', d.parent_id,
-    'supersedes_id', d.supersedes_id,
-    'superseded_by_id', d.superseded_by_id,
-    'subject', d.subject,
-    'applied_for', d.applied_for,
-    'decided_on', d.decided_on,
-    'legal_basis', (SELECT coalesce(json_agg(reference_brief(p) ORDER BY dp.position), '[]')
-                      FROM decision_provisions dp JOIN reference_items p ON p.id = dp.provision_id
-                     WHERE dp.decision_id = d.id),
-    'legal_basis_note', d.legal_basis_note,
-    'facts', d.facts,
-    'reasons', d.reasons,
-    'hours_per_week', d.hours_per_week,
-    'hearing', json_build_object('status', d.hearing_status, 'sent_on', d.hearing_sent_on,
-                                 'response_deadline', d.hearing_response_deadline,
-                                 'answered_on', d.hearing_answered_on,
-                                 'not_needed_reason', d.hearing_not_needed_reason),
-    'notified_on', d.notified_on,
-    'appeal_deadline', d.appeal_deadline,
-    'appeal_guidance', d.appeal_guidance,
-    'version', d.version,
-    'created_at', rfc3339(d.created_at),
-    'updated_at', rfc3339(d.updated_at),
-    'issued_at', rfc3339(d.issued_at))
-FROM reference_items k LEFT JOIN reference_items o ON o.id = d.outcome_id
-WHERE k.id = d.kind_id
-$$;
-
 CREATE TABLE appeals (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
@@ -239,39 +162,6 @@ CREATE TABLE appeal_steps (
     details jsonb NOT NULL DEFAULT '{}'
 );
 CREATE INDEX appeal_steps_appeal ON appeal_steps (appeal_id, id);
-
-CREATE FUNCTION appeal_document(a appeals) RETURNS json LANGUAGE sql STABLE AS
-$$
-SELECT json_build_object(
-    'id', a.id,
-    'decision_id', a.decision_id,
-    'case_id', a.case_id,
-    'citizen_id', a.citizen_id,
-    'municipality', a.municipality,
-    'status', a.status,
-    'received_on', a.received_on,
-    'channel', a.channel,
-    'filed_by_role', a.filed_by_role,
-    'grounds', a.grounds,
-    'late', a.late,
-    'days_late', a.days_late,
-    'reconsideration_deadline', a.reconsideration_deadline,
-    'reconsideration', CASE WHEN a.reconsideration_outcome IS NULL THEN NULL ELSE json_build_object(
-        'outcome', a.reconsideration_outcome, 'on', a.reconsidered_on, 'late', a.reconsidered_late,
-        'new_decision_id', a.new_decision_id, 'municipality_statement', a.municipality_statement) END,
-    'forwarded_on', a.forwarded_on,
-    'ruling', CASE WHEN a.ruling IS NULL THEN NULL ELSE json_build_object(
-        'outcome', a.ruling, 'on', a.ruled_on, 'reference', a.ruling_reference, 'note', a.ruling_note) END,
-    'suspensive_effect', CASE WHEN a.suspensive_effect IS NULL THEN NULL ELSE json_build_object(
-        'decision', a.suspensive_effect, 'on', a.suspensive_effect_on, 'note', a.suspensive_effect_note) END,
-    'timeline', (SELECT coalesce(json_agg(json_build_object('step', s.step, 'on', s.on_date,
-                                                            'at', rfc3339(s.at), 'by_role', s.by_role,
-                                                            'details', s.details) ORDER BY s.id), '[]')
-                   FROM appeal_steps s WHERE s.appeal_id = a.id),
-    'version', a.version,
-    'created_at', rfc3339(a.created_at),
-    'updated_at', rfc3339(a.updated_at))
-$$;
 
 -- Visibility. Staff see their municipality's decisions and appeals; a citizen their own
 -- (drafts included: they are part of the citizen's case file); the appeals board sees the
@@ -337,64 +227,6 @@ CREATE POLICY appeal_steps_read ON appeal_steps FOR SELECT
 CREATE POLICY appeal_steps_write ON appeal_steps FOR INSERT
     WITH CHECK (by_role = claim_role() AND EXISTS (SELECT 1 FROM appeals a WHERE a.id = appeal_id));
 
--- Appeal statistics for one municipality and period. Aggregates only; staff see their
--- own municipality, the appeals board any (it publishes these per municipality). The
--- board's change rate (omgørelsesprocent) is Ankestyrelsen's: changed and remitted
--- rulings over the rulings on substance, i.e. without dismissals.
-CREATE FUNCTION appeal_statistics(p_municipality text, p_from date, p_to date) RETURNS json
-    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
-$$
-DECLARE
-    result json;
-BEGIN
-    IF NOT (claim_role() = 'appeals_board'
-            OR (claim_role() IN ('team_lead', 'auditor', 'caseworker') AND claim_municipality() = p_municipality)) THEN
-        RAISE EXCEPTION 'no statistics for that municipality' USING ERRCODE = '42501';
-    END IF;
-    WITH issued AS (
-        SELECT k.code, count(*) AS n
-          FROM decisions d JOIN reference_items k ON k.id = d.kind_id
-         WHERE d.municipality = p_municipality AND d.status <> 'draft'
-           AND d.notified_on BETWEEN p_from AND p_to
-         GROUP BY k.code),
-    filed AS (
-        SELECT * FROM appeals a
-         WHERE a.municipality = p_municipality AND a.received_on BETWEEN p_from AND p_to),
-    ruled AS (
-        SELECT * FROM appeals a
-         WHERE a.municipality = p_municipality AND a.status = 'ruled' AND a.ruled_on BETWEEN p_from AND p_to)
-    SELECT json_build_object(
-        'municipality', p_municipality,
-        'from', p_from,
-        'to', p_to,
-        'decisions_issued', (SELECT coalesce(json_object_agg(code, n ORDER BY code), '{}') FROM issued),
-        'decisions_issued_total', (SELECT coalesce(sum(n), 0) FROM issued),
-        'appeals_filed', (SELECT count(*) FROM filed),
-        'appeals_late', (SELECT count(*) FROM filed WHERE late),
-        'reconsidered', (SELECT count(*) FROM filed WHERE reconsideration_outcome IS NOT NULL),
-        'changed_on_reconsideration', (SELECT count(*) FROM filed
-                                        WHERE reconsideration_outcome IN ('changed_in_full', 'changed_in_part')),
-        'share_changed_on_reconsideration', (SELECT round(count(*) FILTER (WHERE reconsideration_outcome
-                                                      IN ('changed_in_full', 'changed_in_part'))::numeric
-                                                      / nullif(count(*) FILTER (WHERE reconsideration_outcome IS NOT NULL), 0), 4)
-                                               FROM filed),
-        'rulings', json_build_object(
-            'upheld', (SELECT count(*) FROM ruled WHERE ruling = 'upheld'),
-            'changed', (SELECT count(*) FROM ruled WHERE ruling = 'changed'),
-            'remitted', (SELECT count(*) FROM ruled WHERE ruling = 'remitted'),
-            'dismissed', (SELECT count(*) FROM ruled WHERE ruling = 'dismissed')),
-        'board_change_rate', (SELECT round(count(*) FILTER (WHERE ruling IN ('changed', 'remitted'))::numeric
-                                           / nullif(count(*) FILTER (WHERE ruling <> 'dismissed'), 0), 4)
-                                FROM ruled),
-        'median_days_to_reconsideration', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY reconsidered_on - received_on)
-                                             FROM filed WHERE reconsidered_on IS NOT NULL),
-        'median_days_to_ruling', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ruled_on - received_on)
-                                    FROM ruled))
-    INTO result;
-    RETURN result;
-END
-$$;
-
 GRANT SELECT, INSERT ON decisions, appeals, appeal_steps TO fremdrift_app;
 GRANT UPDATE (outcome_id, parent_id, status, subject, applied_for, decided_on, legal_basis_note, facts,
               reasons, hours_per_week, hearing_status, hearing_sent_on, hearing_response_deadline,
@@ -406,5 +238,3 @@ GRANT UPDATE (status, reconsideration_outcome, reconsidered_on, reconsidered_lat
               municipality_statement, forwarded_on, ruling, ruled_on, ruling_reference, ruling_note,
               suspensive_effect, suspensive_effect_on, suspensive_effect_note, version, updated_at,
               updated_by) ON appeals TO fremdrift_app;
-REVOKE EXECUTE ON FUNCTION appeal_statistics(text, date, date) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION appeal_statistics(text, date, date) TO fremdrift_app;

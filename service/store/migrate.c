@@ -1,23 +1,32 @@
-/* Migration runner. Concurrent starts of several replicas are serialised by an advisory
- * lock, so each file still runs exactly once. */
+/* Migration runner: numbered migrations, then the repeatable function files. Concurrent
+ * starts of several replicas are serialised by an advisory lock, so each file still runs
+ * exactly once. */
 #include "store/migrate.h"
 
 #include <dirent.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "store/repeatable.h"
+#include "store/sql_file.h"
 
 #define MIGRATION_LOCK_KEY "7201405512"
+#define RESTATED_MARK "-- restated-from: "
 
 struct migration {
     int version;
     char name[256];
     char path[1024];
-    char checksum[65];
+};
+
+/* What one run did, for the summary line. */
+struct tally {
+    int applied;
+    int restated;
+    int repeatables;
 };
 
 static int is_migration_file(const struct dirent *e)
@@ -32,49 +41,13 @@ static int is_migration_file(const struct dirent *e)
     return 1;
 }
 
-/* Reads a whole file; the caller frees the result. */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        buf = malloc((size_t)size + 1);
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) {
-        buf[size] = '\0';
-        *len = (size_t)size;
-    }
-    return buf;
-}
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-    unsigned char md[32];
-    unsigned int n = 0;
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-static void fail(const char *what, const char *detail)
-{
-    log_line("error", what, detail ? json_pack("{s:s}", "detail", detail) : NULL);
-}
-
 /* Lists the migration files in version order; the caller frees *out. */
 static int list_migrations(const char *dir, struct migration **out, int *count)
 {
     struct dirent **entries;
     int n = scandir(dir, &entries, is_migration_file, alphasort);
     if (n < 0) {
-        fail("cannot read the migrations directory", dir);
+        sql_fail("cannot read the migrations directory", dir);
         return -1;
     }
     struct migration *m = calloc((size_t)(n ? n : 1), sizeof(*m));
@@ -85,7 +58,7 @@ static int list_migrations(const char *dir, struct migration **out, int *count)
             snprintf(m[i].name, sizeof(m[i].name), "%s", entries[i]->d_name);
             snprintf(m[i].path, sizeof(m[i].path), "%s/%s", dir, entries[i]->d_name);
             if (i > 0 && m[i].version == m[i - 1].version) {
-                fail("two migrations share a number", entries[i]->d_name);
+                sql_fail("two migrations share a number", entries[i]->d_name);
                 ok = 0;
             }
         }
@@ -109,21 +82,11 @@ static PGconn *connect_db(const char *url, int timeout_s)
     const char *values[] = {url, t, "fremdrift-migrate", NULL};
     PGconn *c = PQconnectdbParams(keys, values, 1);
     if (PQstatus(c) != CONNECTION_OK) {
-        fail("cannot connect to PostgreSQL", PQerrorMessage(c));
+        sql_fail("cannot connect to PostgreSQL", PQerrorMessage(c));
         PQfinish(c);
         return NULL;
     }
     return c;
-}
-
-static int exec_ok(PGconn *c, const char *sql, const char *what)
-{
-    PGresult *r = PQexec(c, sql);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok)
-        fail(what, PQresultErrorMessage(r));
-    PQclear(r);
-    return ok ? 0 : -1;
 }
 
 /* Writes the checksum recorded for version to out ("" when not applied); -1 on error. */
@@ -135,7 +98,7 @@ static int applied_checksum(PGconn *c, int version, char out[65])
     PGresult *r = PQexecParams(c, "SELECT checksum FROM schema_migrations WHERE version = $1",
                                1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        fail("cannot read schema_migrations", PQresultErrorMessage(r));
+        sql_fail("cannot read schema_migrations", PQresultErrorMessage(r));
         PQclear(r);
         return -1;
     }
@@ -146,66 +109,109 @@ static int applied_checksum(PGconn *c, int version, char out[65])
     return 0;
 }
 
-static int apply_one(PGconn *c, struct migration *m, const char *sql)
+/* 1 when text says, in a line "-- restated-from: <checksum>", that it restates the text
+ * whose checksum is recorded: the file was rewritten without changing what it made (its
+ * functions moved to the repeatable files), so a database that applied the earlier text
+ * has applied this one. History is otherwise never rewritten. */
+static int restates(const char *text, const char *recorded)
+{
+    size_t mark = strlen(RESTATED_MARK), len = strlen(recorded);
+    for (const char *p = strstr(text, RESTATED_MARK); p; p = strstr(p + 1, RESTATED_MARK)) {
+        const char *sum = p + mark;
+        if ((p == text || p[-1] == '\n') && strncmp(sum, recorded, len) == 0 &&
+            (sum[len] == '\n' || sum[len] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+static int record_restated(PGconn *c, const struct migration *m, const char *checksum)
 {
     char v[16];
     snprintf(v, sizeof(v), "%d", m->version);
-    const char *params[] = {v, m->name, m->checksum};
-    if (exec_ok(c, "BEGIN", "BEGIN failed") != 0)
+    const char *params[] = {checksum, v};
+    PGresult *r = PQexecParams(c, "UPDATE schema_migrations SET checksum = $1 WHERE version = $2", 2, NULL,
+                               params, NULL, NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        sql_fail("cannot record the restated migration", PQresultErrorMessage(r));
+    PQclear(r);
+    if (ok)
+        log_line("info", "migration restated", json_pack("{s:s}", "file", m->name));
+    return ok ? 0 : -1;
+}
+
+static int apply_one(PGconn *c, const struct migration *m, const struct sql_file *f)
+{
+    char v[16];
+    snprintf(v, sizeof(v), "%d", m->version);
+    const char *params[] = {v, m->name, f->checksum};
+    if (sql_exec_ok(c, "BEGIN", "BEGIN failed") != 0)
         return -1;
-    if (exec_ok(c, sql, m->name) != 0) {
-        exec_ok(c, "ROLLBACK", "ROLLBACK failed");
+    if (sql_exec_ok(c, f->text, m->name) != 0) {
+        sql_exec_ok(c, "ROLLBACK", "ROLLBACK failed");
         return -1;
     }
     PGresult *r = PQexecParams(c, "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                                3, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        fail("cannot record the migration", PQresultErrorMessage(r));
+        sql_fail("cannot record the migration", PQresultErrorMessage(r));
     PQclear(r);
     if (!ok) {
-        exec_ok(c, "ROLLBACK", "ROLLBACK failed");
+        sql_exec_ok(c, "ROLLBACK", "ROLLBACK failed");
         return -1;
     }
-    if (exec_ok(c, "COMMIT", m->name) != 0)
+    if (sql_exec_ok(c, "COMMIT", m->name) != 0)
         return -1;
     log_line("info", "migration applied", json_pack("{s:s}", "file", m->name));
     return 0;
 }
 
-/* Walks the files: applies the pending ones (apply) or reports them (verify). */
-static int walk(PGconn *c, const char *dir, int apply)
+/* One migration: applied already (perhaps in an earlier text it restates), applied now
+ * (apply), or reported missing (verify). */
+static int step(PGconn *c, const struct migration *m, int apply, struct tally *t)
+{
+    struct sql_file f;
+    if (sql_file_read(m->path, &f) != 0)
+        return -1;
+    char recorded[65];
+    int rc = applied_checksum(c, m->version, recorded);
+    if (rc != 0 || strcmp(recorded, f.checksum) == 0) {
+        /* an error, or applied as it is */
+    } else if (*recorded && restates(f.text, recorded)) {
+        rc = apply ? record_restated(c, m, f.checksum) : 0;
+        t->restated += rc == 0;
+    } else if (*recorded) {
+        sql_fail("an applied migration was changed; add a new one instead", m->name);
+        rc = -1;
+    } else if (apply) {
+        rc = apply_one(c, m, &f);
+        t->applied += rc == 0;
+    } else {
+        sql_fail("migration not applied; run `fremdrift migrate`", m->name);
+        rc = -1;
+    }
+    sql_file_free(&f);
+    return rc;
+}
+
+/* The numbered migrations of dir, then its repeatable files (dir/functions). */
+static int walk(PGconn *c, const char *dir, int apply, struct tally *t)
 {
     struct migration *m;
     int n;
     if (list_migrations(dir, &m, &n) != 0)
         return -1;
     int rc = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-        size_t len;
-        char *sql = read_file(m[i].path, &len);
-        if (!sql) {
-            fail("cannot read migration", m[i].path);
-            rc = -1;
-            break;
-        }
-        sha256_hex(sql, len, m[i].checksum);
-        char recorded[65];
-        if (applied_checksum(c, m[i].version, recorded) != 0) {
-            rc = -1;
-        } else if (*recorded && strcmp(recorded, m[i].checksum) != 0) {
-            fail("an applied migration was changed; add a new one instead", m[i].name);
-            rc = -1;
-        } else if (!*recorded && apply) {
-            rc = apply_one(c, &m[i], sql);
-        } else if (!*recorded) {
-            fail("migration not applied; run `fremdrift migrate`", m[i].name);
-            rc = -1;
-        }
-        free(sql);
-    }
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = step(c, &m[i], apply, t);
     free(m);
-    return rc;
+    if (rc != 0)
+        return rc;
+    char functions[1024];
+    snprintf(functions, sizeof(functions), "%s/functions", dir);
+    return apply ? repeatables_apply(c, functions, &t->repeatables) : repeatables_verify(c, functions);
 }
 
 int migrate_apply(const char *owner_url, const char *dir, int connect_timeout_s)
@@ -213,19 +219,24 @@ int migrate_apply(const char *owner_url, const char *dir, int connect_timeout_s)
     PGconn *c = connect_db(owner_url, connect_timeout_s);
     if (!c)
         return -1;
-    int rc = exec_ok(c, "SET client_min_messages = warning", "session set-up failed");
+    struct tally t = {0, 0, 0};
+    int rc = sql_exec_ok(c, "SET client_min_messages = warning", "session set-up failed");
     if (rc == 0)
-        rc = exec_ok(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", "cannot take the migration lock");
+        rc = sql_exec_ok(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", "cannot take the migration lock");
     if (rc == 0) {
-        rc = exec_ok(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                        " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-                        " applied_at timestamptz NOT NULL DEFAULT now())",
-                     "cannot create schema_migrations");
+        rc = sql_exec_ok(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+                            " applied_at timestamptz NOT NULL DEFAULT now())",
+                         "cannot create schema_migrations");
         if (rc == 0)
-            rc = walk(c, dir, 1);
-        exec_ok(c, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")", "cannot release the migration lock");
+            rc = walk(c, dir, 1, &t);
+        sql_exec_ok(c, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")", "cannot release the migration lock");
     }
     PQfinish(c);
+    if (rc == 0)
+        log_line("info", "schema up to date",
+                 json_pack("{s:i, s:i, s:i}", "migrations_applied", t.applied, "migrations_restated", t.restated,
+                           "repeatables_applied", t.repeatables));
     return rc;
 }
 
@@ -234,7 +245,8 @@ int migrate_verify(const char *url, const char *dir, int connect_timeout_s)
     PGconn *c = connect_db(url, connect_timeout_s);
     if (!c)
         return -1;
-    int rc = walk(c, dir, 0);
+    struct tally t = {0, 0, 0};
+    int rc = walk(c, dir, 0, &t);
     PQfinish(c);
     return rc;
 }
