@@ -12,6 +12,7 @@
 #include <jwt.h>
 
 #include "law/cpr.h"
+#include "law/validate.h"
 
 #define TOKEN_SUB_MAX 128
 
@@ -310,6 +311,13 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
      * is national, so its tokens need no municipality. */
     citizen = strcmp(role, "citizen") == 0;
     national = strcmp(role, "appeals_board") == 0;
+    /* A staff subject becomes the caseworker of cases and the actor of the access log:
+     * it must be a staff identifier. A citizen's subject is the broker's pseudonym, which
+     * the service records but never shows. */
+    if (!citizen && !text_is_identifier(sub)) {
+        res = TOKEN_SUBJECT_INVALID;
+        goto done;
+    }
     if (citizen) {
         cpr = json_string_value(json_object_get(claims, "cpr"));
         if (!digits_exactly(cpr, 10) || cpr_validate(cpr, cpr_checked) != 0) {

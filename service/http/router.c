@@ -20,6 +20,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/routes.h"
+#include "law/validate.h"
 #include "store/crypto.h"
 #include "store/db.h"
 #include "store/pool.h"
@@ -103,15 +104,11 @@ static const struct route *resolve(struct request *rq, struct reply *r, size_t *
 
 static void request_id(const struct _u_request *u, char out[72])
 {
+    /* A client's id reaches the log line and the access log: only a safe one is kept. */
     const char *given = u_map_get_case(u->map_header, "X-Request-Id");
-    if (given) {
-        size_t n = strlen(given), i = 0;
-        while (i < n && (param_char(given[i]) || given[i] == ':'))
-            i++;
-        if (n > 0 && n <= 64 && i == n) {
-            memcpy(out, given, n + 1);
-            return;
-        }
+    if (text_is_request_id(given)) {
+        memcpy(out, given, strlen(given) + 1);
+        return;
     }
     unsigned char b[16];
     if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))

@@ -333,15 +333,34 @@ int text_is_uuid(const char *s)
     return 1;
 }
 
+static int is_ascii_alnum(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
 int text_is_identifier(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 128)
+    if (n == 0 || n > 128 || !is_ascii_alnum(s[0]))
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] <= 0x20 || s[i] >= 0x7f)
+    for (size_t i = 1; i < n; i++)
+        if (!is_ascii_alnum(s[i]) && !strchr("._@:-", s[i]))
             return 0;
     return 1;
+}
+
+int text_is_request_id(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    int letters = 0;
+    if (n < 8 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_ascii_alnum(s[i]) && !strchr("-_.", s[i]))
+            return 0;
+        letters += (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z');
+    }
+    return letters > 0;
 }
 
 int text_is_one_of(const char *s, const char *const *choices)

@@ -58,8 +58,18 @@ int check_is_null(const struct check *c, const char *key);
 
 /* Canonical 8-4-4-4-12 hex UUID. */
 int text_is_uuid(const char *s);
-/* Staff and subject identifiers: 1..128 printable ASCII characters, no spaces. */
+/* Staff identifiers (a staff token's sub; caseworker fields and filters): 1..128
+ * characters from A-Z a-z 0-9 . _ @ : -, the first a letter or digit. They reach logs, the
+ * access log, letters, front-ends and spreadsheets, so nothing a browser, a template or
+ * lookup engine (`${jndi:...}`) or a spreadsheet formula (=, +, - or @ first) would act on
+ * fits. */
 int text_is_identifier(const char *s);
+#define IDENTIFIER_MESSAGE \
+    "must be a staff identifier: 1 to 128 of A-Z a-z 0-9 . _ @ : -, beginning with a letter or digit"
+/* A client's X-Request-Id worth keeping: 8..64 characters from A-Z a-z 0-9 - _ . with at
+ * least one letter, so that no number (a CPR number, with or without its dash) passes for
+ * one. */
+int text_is_request_id(const char *s);
 /* 1 when s is one of choices (NULL-terminated); 0 otherwise and for NULL. */
 int text_is_one_of(const char *s, const char *const *choices);
 /* JSON Pointer escaping of one reference token into out (~ → ~0, / → ~1). Runs of six or

@@ -20,7 +20,7 @@ static int staff_id(struct check *c, const char *key, const char **out)
 {
     int got = check_text(c, key, 0, TEXT_LINE, 128, out);
     if (got == CHECK_OK && !text_is_identifier(*out)) {
-        check_fail(c, key, "must be a staff identifier (printable characters, no spaces)");
+        check_fail(c, key, IDENTIFIER_MESSAGE);
         return CHECK_INVALID;
     }
     return got;

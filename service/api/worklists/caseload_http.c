@@ -98,7 +98,7 @@ void api_caseload_reassign(struct request *rq, struct reply *r)
     check_only(&c, allowed);
     check_array(&c, "case_ids", 1, MAX_REASSIGN, &ids);
     if (check_text(&c, "caseworker", 1, TEXT_LINE, 128, &caseworker) == CHECK_OK && !text_is_identifier(caseworker))
-        check_fail(&c, "caseworker", "must be a staff identifier (printable characters, no spaces)");
+        check_fail(&c, "caseworker", IDENTIFIER_MESSAGE);
     size_t i;
     json_t *id;
     if (ids && json_array_size(ids) == 0)

