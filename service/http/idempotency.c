@@ -1,6 +1,8 @@
-/* Idempotency keys. The caller is identified by a hash of token issuer, subject, role and
- * municipality, so one caller's key can never replay another's answer, and a person whose
- * role or municipality has changed is not handed what the old one was allowed to see.
+/* Idempotency keys. The caller is identified by a hash of token issuer, subject, role,
+ * municipality and, for a citizen, the keyed hash of their CPR number, so one caller's key
+ * can never replay another's answer: a person whose role or municipality has changed is
+ * not handed what the old one was allowed to see, and two people behind one subject (a
+ * broker that reuses one) are told apart by who they are.
  * Stored answers are sealed like CPR numbers, since some of them carry one. */
 #include "http/idempotency.h"
 
@@ -92,13 +94,14 @@ int idempotency_begin(struct request *rq, struct db_conn *c, struct idempotency 
         return 1;
     }
     snprintf(idem->key, sizeof(idem->key), "%s", key);
-    const void *who[] = {rq->claims.issuer, rq->claims.sub, rq->claims.role, rq->claims.municipality};
+    const void *who[] = {rq->claims.issuer, rq->claims.sub, rq->claims.role, rq->claims.municipality,
+                         rq->cpr_hash_hex};
     const size_t who_len[] = {strlen(rq->claims.issuer), strlen(rq->claims.sub), strlen(rq->claims.role),
-                              strlen(rq->claims.municipality)};
+                              strlen(rq->claims.municipality), strlen(rq->cpr_hash_hex)};
     const char *path = rq->u->url_path;
     const void *what[] = {"POST", path, rq->u->binary_body ? rq->u->binary_body : ""};
     const size_t what_len[] = {4, strlen(path), rq->u->binary_body_length};
-    if (digest(who, who_len, 4, idem->caller) != 0 || digest(what, what_len, 3, idem->hash) != 0) {
+    if (digest(who, who_len, 5, idem->caller) != 0 || digest(what, what_len, 3, idem->hash) != 0) {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
         return 1;
     }

@@ -13,7 +13,7 @@ struct reply;
 struct idempotency {
     int active;             /* this request holds a claim */
     int replayed;           /* the reply is the stored answer, handed out again */
-    char caller[65];        /* SHA-256 of issuer, subject, role and municipality */
+    char caller[65];        /* SHA-256 of issuer, subject, role, municipality and CPR hash */
     char key[256];
     char hash[65];          /* SHA-256 of method, path and body */
 };
