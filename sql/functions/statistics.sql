@@ -5,7 +5,10 @@
 -- Appeal statistics for one municipality and period. Aggregates only; staff see their
 -- own municipality, the appeals board any (it publishes these per municipality). The
 -- board's change rate (omgørelsesprocent) is Ankestyrelsen's: changed and remitted
--- rulings over the rulings on substance, i.e. without dismissals.
+-- rulings over the rulings on substance, i.e. without dismissals. As in the progress
+-- statistics, each group (decisions issued, appeals filed, rulings) shows how many there
+-- were, and every figure about them is withheld (null, with suppressed) when they are of
+-- fewer than 5 citizens, so that no one can be recognised.
 CREATE OR REPLACE FUNCTION appeal_statistics(p_municipality text, p_from date, p_to date) RETURNS json
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
@@ -17,45 +20,56 @@ BEGIN
         RAISE EXCEPTION 'no statistics for that municipality' USING ERRCODE = '42501';
     END IF;
     WITH issued AS (
-        SELECT k.code, count(*) AS n
+        SELECT k.code, d.citizen_id
           FROM decisions d JOIN reference_items k ON k.id = d.kind_id
          WHERE d.municipality = p_municipality AND d.status <> 'draft'
-           AND d.notified_on BETWEEN p_from AND p_to
-         GROUP BY k.code),
+           AND d.notified_on BETWEEN p_from AND p_to),
     filed AS (
         SELECT * FROM appeals a
          WHERE a.municipality = p_municipality AND a.received_on BETWEEN p_from AND p_to),
     ruled AS (
         SELECT * FROM appeals a
-         WHERE a.municipality = p_municipality AND a.status = 'ruled' AND a.ruled_on BETWEEN p_from AND p_to)
+         WHERE a.municipality = p_municipality AND a.status = 'ruled' AND a.ruled_on BETWEEN p_from AND p_to),
+    shown AS (
+        SELECT (SELECT count(DISTINCT citizen_id) FROM issued) >= 5 AS decisions,
+               (SELECT count(DISTINCT citizen_id) FROM filed) >= 5 AS appeals,
+               (SELECT count(DISTINCT citizen_id) FROM ruled) >= 5 AS rulings)
     SELECT json_build_object(
         'municipality', p_municipality,
         'from', p_from,
         'to', p_to,
-        'decisions_issued', (SELECT coalesce(json_object_agg(code, n ORDER BY code), '{}') FROM issued),
-        'decisions_issued_total', (SELECT coalesce(sum(n), 0) FROM issued),
+        'decisions_issued', CASE WHEN shown.decisions THEN
+            (SELECT json_object_agg(g.code, g.n ORDER BY g.code)
+               FROM (SELECT code, count(*) AS n FROM issued GROUP BY code) g) END,
+        'decisions_issued_total', (SELECT count(*) FROM issued),
         'appeals_filed', (SELECT count(*) FROM filed),
-        'appeals_late', (SELECT count(*) FROM filed WHERE late),
-        'reconsidered', (SELECT count(*) FROM filed WHERE reconsideration_outcome IS NOT NULL),
-        'changed_on_reconsideration', (SELECT count(*) FROM filed
-                                        WHERE reconsideration_outcome IN ('changed_in_full', 'changed_in_part')),
-        'share_changed_on_reconsideration', (SELECT round(count(*) FILTER (WHERE reconsideration_outcome
-                                                      IN ('changed_in_full', 'changed_in_part'))::numeric
-                                                      / nullif(count(*) FILTER (WHERE reconsideration_outcome IS NOT NULL), 0), 4)
-                                               FROM filed),
-        'rulings', json_build_object(
+        'appeals_late', CASE WHEN shown.appeals THEN (SELECT count(*) FROM filed WHERE late) END,
+        'reconsidered', CASE WHEN shown.appeals THEN
+            (SELECT count(*) FROM filed WHERE reconsideration_outcome IS NOT NULL) END,
+        'changed_on_reconsideration', CASE WHEN shown.appeals THEN
+            (SELECT count(*) FROM filed WHERE reconsideration_outcome IN ('changed_in_full', 'changed_in_part')) END,
+        'share_changed_on_reconsideration', CASE WHEN shown.appeals THEN
+            (SELECT round(count(*) FILTER (WHERE reconsideration_outcome IN ('changed_in_full', 'changed_in_part'))::numeric
+                          / nullif(count(*) FILTER (WHERE reconsideration_outcome IS NOT NULL), 0), 4)
+               FROM filed) END,
+        'rulings', CASE WHEN shown.rulings THEN json_build_object(
             'upheld', (SELECT count(*) FROM ruled WHERE ruling = 'upheld'),
             'changed', (SELECT count(*) FROM ruled WHERE ruling = 'changed'),
             'remitted', (SELECT count(*) FROM ruled WHERE ruling = 'remitted'),
-            'dismissed', (SELECT count(*) FROM ruled WHERE ruling = 'dismissed')),
-        'board_change_rate', (SELECT round(count(*) FILTER (WHERE ruling IN ('changed', 'remitted'))::numeric
-                                           / nullif(count(*) FILTER (WHERE ruling <> 'dismissed'), 0), 4)
-                                FROM ruled),
-        'median_days_to_reconsideration', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY reconsidered_on - received_on)
-                                             FROM filed WHERE reconsidered_on IS NOT NULL),
-        'median_days_to_ruling', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ruled_on - received_on)
-                                    FROM ruled))
-    INTO result;
+            'dismissed', (SELECT count(*) FROM ruled WHERE ruling = 'dismissed')) END,
+        'board_change_rate', CASE WHEN shown.rulings THEN
+            (SELECT round(count(*) FILTER (WHERE ruling IN ('changed', 'remitted'))::numeric
+                          / nullif(count(*) FILTER (WHERE ruling <> 'dismissed'), 0), 4)
+               FROM ruled) END,
+        'median_days_to_reconsideration', CASE WHEN shown.appeals THEN
+            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY reconsidered_on - received_on)
+               FROM filed WHERE reconsidered_on IS NOT NULL) END,
+        'median_days_to_ruling', CASE WHEN shown.rulings THEN
+            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ruled_on - received_on) FROM ruled) END,
+        'suppressed', json_build_object('decisions_issued', NOT shown.decisions, 'appeals', NOT shown.appeals,
+                                        'rulings', NOT shown.rulings))
+    INTO result
+    FROM shown;
     RETURN result;
 END
 $$;
