@@ -21,8 +21,7 @@ BEGIN
         'status', c.status,
         'close_reason', c.close_reason,
         'closed_at', rfc3339(c.closed_at),
-        'caseworker_changes', (SELECT greatest(count(*) - 1, 0) FROM caseworker_assignments a
-                                WHERE a.case_id = c.id AND a.role = 'caseworker'),
+        'caseworker_changes', c.caseworker_changes,
         'next_review_due', CASE WHEN c.status = 'open' THEN review_due(c) END,
         'flags', case_flags(c),
         'version', c.version,

@@ -21,3 +21,23 @@ $$;
 CREATE OR REPLACE TRIGGER cases_assignments AFTER INSERT OR UPDATE ON cases
     FOR EACH ROW EXECUTE FUNCTION record_caseworker_assignment();
 REVOKE EXECUTE ON FUNCTION record_caseworker_assignment() FROM PUBLIC;
+
+-- Changes of responsible caseworker, counted on the case when they happen (continuity):
+-- the case document shows the count to every reader, and the assignments behind it are
+-- staff data that row-level security hides from the citizen. Whatever the service sends,
+-- a new case starts at 0 and only a change of caseworker counts.
+CREATE OR REPLACE FUNCTION count_caseworker_changes() RETURNS trigger LANGUAGE plpgsql AS
+$$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.caseworker_changes := 0;
+    ELSE
+        NEW.caseworker_changes := OLD.caseworker_changes
+                                  + CASE WHEN NEW.caseworker IS DISTINCT FROM OLD.caseworker THEN 1 ELSE 0 END;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER cases_caseworker_changes BEFORE INSERT OR UPDATE ON cases
+    FOR EACH ROW EXECUTE FUNCTION count_caseworker_changes();
+REVOKE EXECUTE ON FUNCTION count_caseworker_changes() FROM PUBLIC;

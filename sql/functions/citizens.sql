@@ -3,13 +3,20 @@
 --
 -- Repeatable: applied after the migrations whenever this file changes (see sql/README.md).
 
+-- Registers the person in the caller's municipality. A person is one citizen nationally,
+-- so the row in citizens is created once, by whichever municipality comes first; but the
+-- name a municipality gives and when it registered are its own (citizen_registrations),
+-- and `created` says whether this municipality's registration is new. So a municipality
+-- that registers a person another one knows learns nothing from the answer. Runs as the
+-- owner, since the caller cannot see the other municipality's rows, after checking the
+-- claims itself.
 CREATE OR REPLACE FUNCTION register_citizen(p_hash bytea, p_sealed bytea, p_name text, p_birth_date date)
     RETURNS TABLE (citizen_id uuid, created boolean)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 DECLARE
     v_id uuid;
-    v_created boolean := false;
+    v_registered text;
 BEGIN
     IF NOT claim_is_case_staff() THEN
         RAISE EXCEPTION 'only caseworkers register citizens' USING ERRCODE = '42501';
@@ -20,13 +27,12 @@ BEGIN
     IF v_id IS NULL THEN
         SELECT c.id INTO v_id FROM citizens c WHERE c.cpr_hash = p_hash;
         UPDATE citizens c SET birth_date = p_birth_date WHERE c.id = v_id AND c.birth_date IS NULL;
-    ELSE
-        v_created := true;
     END IF;
-    INSERT INTO citizen_registrations (citizen_id, municipality, registered_by)
-        VALUES (v_id, claim_municipality(), claim_sub())
-        ON CONFLICT DO NOTHING;
-    RETURN QUERY SELECT v_id, v_created;
+    INSERT INTO citizen_registrations (citizen_id, municipality, registered_by, name)
+        VALUES (v_id, claim_municipality(), claim_sub(), p_name)
+        ON CONFLICT DO NOTHING
+        RETURNING municipality INTO v_registered;
+    RETURN QUERY SELECT v_id, v_registered IS NOT NULL;
 END
 $$;
 

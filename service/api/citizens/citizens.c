@@ -72,14 +72,21 @@ static enum db_status one_document(struct request *rq, const struct db_stmt *stm
     return st;
 }
 
-#define CITIZEN_COLUMNS "c.id, encode(c.cpr_sealed, 'hex'), c.name, rfc3339(c.created_at)"
+/* Staff read a person through their own municipality's registration: the name it entered
+ * and when it registered them, never what another municipality entered (row-level
+ * security shows staff only their municipality's registrations). The citizen reads their
+ * record as first registered. */
+#define STAFF_COLUMNS "c.id, encode(c.cpr_sealed, 'hex'), r.name, rfc3339(r.registered_at)"
+#define STAFF_FROM                                                                                             \
+    " FROM citizens c JOIN citizen_registrations r ON r.citizen_id = c.id AND r.municipality = claim_municipality()"
 
 static const struct db_stmt by_id = {
-    "citizen_by_id", "SELECT " CITIZEN_COLUMNS " FROM citizens c WHERE c.id = $1::uuid"};
+    "citizen_by_id", "SELECT " STAFF_COLUMNS STAFF_FROM " WHERE c.id = $1::uuid"};
 static const struct db_stmt by_hash = {
-    "citizen_by_hash", "SELECT " CITIZEN_COLUMNS " FROM citizens c WHERE c.cpr_hash = $1::bytea"};
+    "citizen_by_hash", "SELECT " STAFF_COLUMNS STAFF_FROM " WHERE c.cpr_hash = $1::bytea"};
 static const struct db_stmt self = {
-    "citizen_self", "SELECT " CITIZEN_COLUMNS " FROM citizens c WHERE c.id = claim_citizen_id()"};
+    "citizen_self", "SELECT c.id, encode(c.cpr_sealed, 'hex'), c.name, rfc3339(c.created_at) "
+                    "FROM citizens c WHERE c.id = claim_citizen_id()"};
 static const struct db_stmt registration = {
     "citizen_register", "SELECT citizen_id, created FROM register_citizen($1::bytea, $2::bytea, $3, $4::date)"};
 

@@ -10,8 +10,9 @@
 
 struct request;
 
-/* Creates the citizen, or links an existing one to the caller's municipality. *doc is
- * the citizen document (caller json_decref's); *created says which it was. */
+/* Registers the person in the caller's municipality (creating the citizen when the person
+ * is new nationally). *doc is the citizen document as the caller reads it (caller
+ * json_decref's); *created says whether the caller's municipality's registration is new. */
 enum db_status citizen_register(struct request *rq, const char cpr[11], const char *name,
                                 json_t **doc, int *created);
 
