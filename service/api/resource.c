@@ -86,20 +86,32 @@ enum db_status resource_log_search(struct request *rq, const char *type, const c
     return st;
 }
 
+/* A string member of item, or of the document an event item carries in data. */
+static json_t *item_member(json_t *item, const char *key)
+{
+    json_t *v = json_object_get(item, key);
+    return json_is_string(v) ? v : json_object_get(json_object_get(item, "data"), key);
+}
+
+json_t *resource_uses_shown(json_t *items)
+{
+    json_t *uses = json_array(), *item;
+    size_t i;
+    json_array_foreach(items, i, item) {
+        json_t *citizen = item_member(item, "citizen_id"), *municipality = item_member(item, "municipality");
+        if (json_is_string(citizen))
+            json_array_append_new(uses, json_pack("{s:O, s:O}", "citizen_id", citizen, "municipality",
+                                                  json_is_string(municipality) ? municipality : json_null()));
+    }
+    return uses;
+}
+
 enum db_status resource_log_search_found(struct request *rq, const char *type, json_t *items,
                                          const char *citizen_id, json_t *criteria)
 {
-    json_t *ids = json_array(), *item;
-    size_t i;
-    json_array_foreach(items, i, item) {
-        json_t *id = json_object_get(item, "citizen_id");
-        if (!json_is_string(id))
-            id = json_object_get(json_object_get(item, "data"), "citizen_id");
-        if (json_is_string(id))
-            json_array_append(ids, id);
-    }
-    enum db_status st = access_log_write_each(rq, "search", type, ids, citizen_id, criteria);
-    json_decref(ids);
+    json_t *uses = resource_uses_shown(items);
+    enum db_status st = access_log_write_each(rq, "search", type, uses, citizen_id, criteria);
+    json_decref(uses);
     json_decref(criteria);
     return st;
 }

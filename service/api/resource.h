@@ -56,10 +56,15 @@ void resource_finish_change(struct request *rq, struct reply *r, enum db_status 
  * must hold no CPR in clear). citizen_id may be NULL. */
 enum db_status resource_log_search(struct request *rq, const char *type, const char *citizen_id, json_t *criteria);
 
-/* Logs a search whose answer names citizens: one row for each citizen that items (a
- * borrowed array of documents, or of events with their document in data) names, so that
- * each citizen's own log shows the use; one row naming citizen_id (may be NULL) when items
- * name nobody. Takes criteria. */
+/* What a search's answer showed: for each of items (a borrowed array of documents, or of
+ * events with their document in data) that names a citizen, {"citizen_id", "municipality"}
+ * (null when the item names none). A new array the caller json_decref's. */
+json_t *resource_uses_shown(json_t *items);
+
+/* Logs a search whose answer names citizens: one row for each citizen and municipality
+ * that items show (resource_uses_shown), so that each citizen's own log shows the use and
+ * each municipality's auditors see the uses of their own data and of no other's; one row
+ * naming citizen_id (may be NULL) when items name nobody. Takes criteria. */
 enum db_status resource_log_search_found(struct request *rq, const char *type, json_t *items,
                                          const char *citizen_id, json_t *criteria);
 

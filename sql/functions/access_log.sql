@@ -4,20 +4,29 @@
 -- Repeatable: applied after the migrations whenever this file changes (see sql/README.md).
 
 -- Every access-log row names the municipality whose data was used, so its auditors see
--- every use: for staff that is their own municipality; for a citizen's own uses and the
--- appeals board's it is the municipality of the resource, filled in here from the row it
--- names (whatever the caller sent). A use of the citizen as a whole (the export, reading
+-- every use of their data and nothing of another municipality's: for staff that is their
+-- own municipality; for a citizen's own uses and the appeals board's it is the
+-- municipality of the resource, filled in here from the row it names (whatever the caller
+-- sent). A search names no resource: the service writes one row per citizen and
+-- municipality it showed, naming that municipality, which must be one where the citizen is
+-- registered; a search that showed nothing belongs to the municipality of the case or
+-- decision its criteria name, if any. A use of the citizen as a whole (the export, reading
 -- their own log) belongs to no single municipality: it has none, and the auditor policy
--- below shows it to every municipality where the citizen is registered. Whatever a
--- citizen uses is their own data, so their rows always name them.
+-- shows it to every municipality where the citizen is registered. Whatever a citizen uses
+-- is their own data, so their rows always name them.
 CREATE OR REPLACE FUNCTION access_log_data_municipality() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
+DECLARE
+    uuid_pattern CONSTANT text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 BEGIN
     IF claim_role() = 'citizen' THEN
         NEW.citizen_id := claim_citizen_id();
     END IF;
-    IF claim_role() IN ('citizen', 'appeals_board') THEN
+    IF coalesce(claim_role() NOT IN ('citizen', 'appeals_board'), true) THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.resource_id IS NOT NULL THEN
         NEW.municipality := CASE NEW.resource_type
             WHEN 'case' THEN (SELECT municipality FROM cases WHERE id = NEW.resource_id)
             WHEN 'plan' THEN (SELECT municipality FROM cases WHERE id = NEW.resource_id)
@@ -27,6 +36,16 @@ BEGIN
             WHEN 'intervention' THEN (SELECT municipality FROM interventions WHERE id = NEW.resource_id)
             WHEN 'exemption' THEN (SELECT municipality FROM exemptions WHERE id = NEW.resource_id)
         END;
+    ELSIF NEW.municipality IS NULL THEN
+        NEW.municipality := CASE
+            WHEN NEW.criteria ->> 'case_id' ~ uuid_pattern
+                THEN (SELECT municipality FROM cases WHERE id = (NEW.criteria ->> 'case_id')::uuid)
+            WHEN NEW.criteria ->> 'decision_id' ~ uuid_pattern
+                THEN (SELECT municipality FROM decisions WHERE id = (NEW.criteria ->> 'decision_id')::uuid)
+        END;
+    ELSIF NOT EXISTS (SELECT 1 FROM citizen_registrations r
+                       WHERE r.citizen_id = NEW.citizen_id AND r.municipality = NEW.municipality) THEN
+        RAISE EXCEPTION 'an access-log row of a search names a municipality where its citizen is not registered';
     END IF;
     RETURN NEW;
 END

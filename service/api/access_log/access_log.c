@@ -11,22 +11,26 @@ static const struct db_stmt insert_row = {
     "INSERT INTO access_log (action, resource_type, resource_id, citizen_id, criteria) "
     "VALUES ($1, $2, $3::uuid, $4::uuid, $5::jsonb)"};
 
+/* One row per distinct (citizen, municipality) shown; a use whose municipality the service
+ * did not know is the caller's own municipality's (staff), or left to the trigger. */
 static const struct db_stmt insert_each = {
     "access_log_insert_each",
-    "INSERT INTO access_log (action, resource_type, citizen_id, criteria) "
-    "SELECT $1, $2, c, $5::jsonb FROM (SELECT DISTINCT value::uuid AS c FROM json_array_elements_text($3::json) "
-    "UNION ALL SELECT $4::uuid WHERE json_array_length($3::json) = 0) x"};
+    "INSERT INTO access_log (action, resource_type, citizen_id, municipality, criteria) "
+    "SELECT $1, $2, u.citizen_id, coalesce(u.municipality, claim_municipality()), $5::jsonb "
+    "FROM (SELECT DISTINCT (e->>'citizen_id')::uuid AS citizen_id, e->>'municipality' AS municipality "
+    "FROM json_array_elements($3::json) e "
+    "UNION ALL SELECT $4::uuid, NULL WHERE json_array_length($3::json) = 0) u"};
 
 enum db_status access_log_write_each(struct request *rq, const char *action, const char *resource_type,
-                                     json_t *citizen_ids, const char *citizen_id, json_t *criteria)
+                                     json_t *uses, const char *citizen_id, json_t *criteria)
 {
-    char *ids_text = json_dumps(citizen_ids, JSON_COMPACT);
+    char *uses_text = json_dumps(uses, JSON_COMPACT);
     char *criteria_text = criteria ? json_dumps(criteria, JSON_COMPACT) : NULL;
-    const char *values[] = {action, resource_type, ids_text, citizen_id, criteria_text};
+    const char *values[] = {action, resource_type, uses_text, citizen_id, criteria_text};
     PGresult *res = NULL;
-    enum db_status st = ids_text ? db_exec(rq->db, &insert_each, 5, values, &res) : DB_ERROR;
+    enum db_status st = uses_text ? db_exec(rq->db, &insert_each, 5, values, &res) : DB_ERROR;
     PQclear(res);
-    free(ids_text);
+    free(uses_text);
     free(criteria_text);
     return st;
 }

@@ -15,10 +15,11 @@ struct request;
 enum db_status access_log_write(struct request *rq, const char *action, const char *resource_type,
                                 const char *resource_id, const char *citizen_id, json_t *criteria);
 
-/* As access_log_write without a resource, one row for each distinct citizen in
- * citizen_ids (a borrowed array of UUID strings); one row naming citizen_id (may be NULL)
- * when the array is empty. */
+/* As access_log_write without a resource, one row for each distinct use in uses (a
+ * borrowed array of {"citizen_id": UUID, "municipality": code or null}): each row names the
+ * citizen and the municipality whose data was shown (null: the caller's own). One row
+ * naming citizen_id (may be NULL) when the array is empty. */
 enum db_status access_log_write_each(struct request *rq, const char *action, const char *resource_type,
-                                     json_t *citizen_ids, const char *citizen_id, json_t *criteria);
+                                     json_t *uses, const char *citizen_id, json_t *criteria);
 
 #endif

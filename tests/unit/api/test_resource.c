@@ -5,6 +5,7 @@
  * visible, 412 for a lost update, ETag and Location on a change).
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/reply.h"
@@ -105,4 +106,30 @@ Test(resource, a_changed_resource_that_vanished_is_a_500)
     resource_finish_change(NULL, &r, DB_OK, 0, &v, "update", events, 200);
     cr_assert_eq(r.status, 500);
     reply_reset(&r);
+}
+
+Test(resource, a_search_shows_each_item_with_its_citizen_and_municipality)
+{
+    json_t *items = json_loads("[{\"id\": \"d1\", \"citizen_id\": \"c1\", \"municipality\": \"101\"},"
+                               " {\"id\": \"d2\", \"citizen_id\": \"c1\", \"municipality\": \"751\"},"
+                               " {\"seq\": 7, \"municipality\": \"751\", \"data\": {\"citizen_id\": \"c2\"}},"
+                               " {\"seq\": 8, \"data\": {\"citizen_id\": \"c3\", \"municipality\": \"101\"}},"
+                               " {\"case_id\": \"x\", \"citizen_id\": \"c4\"},"
+                               " {\"id\": \"r1\"}]",
+                               0, NULL);
+    json_t *want = json_loads("[{\"citizen_id\": \"c1\", \"municipality\": \"101\"},"
+                              " {\"citizen_id\": \"c1\", \"municipality\": \"751\"},"
+                              " {\"citizen_id\": \"c2\", \"municipality\": \"751\"},"
+                              " {\"citizen_id\": \"c3\", \"municipality\": \"101\"},"
+                              " {\"citizen_id\": \"c4\", \"municipality\": null}]",
+                              0, NULL);
+    cr_assert_not_null(items);
+    cr_assert_not_null(want);
+    json_t *uses = resource_uses_shown(items);
+    char *text = json_dumps(uses, JSON_COMPACT);
+    cr_assert(json_equal(uses, want), "uses shown: %s", text);
+    free(text);
+    json_decref(uses);
+    json_decref(want);
+    json_decref(items);
 }
