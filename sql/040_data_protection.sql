@@ -6,6 +6,10 @@
 -- registers the same person must not learn them. Each registration keeps its own.
 ALTER TABLE citizen_registrations
     ADD COLUMN name text CHECK (name IS NULL OR length(name) BETWEEN 1 AND 200);
+-- What each municipality entered about a person is still the person's data: they read
+-- their own registrations (in their export, GDPR art. 15).
+CREATE POLICY citizen_registrations_self ON citizen_registrations FOR SELECT
+    USING (claim_role() = 'citizen' AND citizen_id = (SELECT claim_citizen_id()));
 -- Until now only the first registration's name was kept (on citizens), so only the
 -- earliest registration of each person is known to have entered it.
 UPDATE citizen_registrations r SET name = c.name

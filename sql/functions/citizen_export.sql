@@ -5,9 +5,14 @@
 -- Everything the service holds about the calling citizen (GDPR art. 15), as documents;
 -- row-level security limits it to their own rows. The service adds the citizen record
 -- (it alone can open the sealed CPR number), the decision letters and the access log.
+-- Each municipality's registration says what it entered (never which staff member did).
 CREATE OR REPLACE FUNCTION citizen_export_data() RETURNS json LANGUAGE sql STABLE AS
 $$
 SELECT json_build_object(
+    'registrations', (SELECT coalesce(json_agg(json_build_object('municipality', r.municipality, 'name', r.name,
+                                                                 'registered_at', rfc3339(r.registered_at))
+                                               ORDER BY r.registered_at, r.municipality), '[]')
+                        FROM citizen_registrations r WHERE r.citizen_id = claim_citizen_id()),
     'cases', (SELECT coalesce(json_agg(case_document(c) ORDER BY c.seq), '[]') FROM cases c
                WHERE c.citizen_id = claim_citizen_id()),
     'plans', (SELECT coalesce(json_agg(plan_document(c) ORDER BY c.seq), '[]') FROM cases c

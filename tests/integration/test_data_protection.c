@@ -260,6 +260,22 @@ Test(data_protection, registering_a_person_another_municipality_knows_answers_as
     fx_assert_member(read1, "name", "Anna Andersen");
     fx_assert_member(read1, "created_at", created_m1);
 
+    /* The person reads what each municipality entered: it is their data. */
+    struct fx_actor me;
+    fx_citizen(&me, cpr);
+    json_t *export = fx_get_json(&me, "/v1/me/export");
+    json_t *registrations = json_object_get(export, "registrations");
+    cr_assert_eq(json_array_size(registrations), 2, "the export shows %zu registrations, want 2",
+                 json_array_size(registrations));
+    fx_assert_member(json_array_get(registrations, 0), "municipality", M1);
+    fx_assert_member(json_array_get(registrations, 0), "name", "Anna Andersen");
+    fx_assert_member(json_array_get(registrations, 0), "registered_at", created_m1);
+    fx_assert_member(json_array_get(registrations, 1), "municipality", M2);
+    fx_assert_member(json_array_get(registrations, 1), "name", NULL);
+    fx_assert_member(json_array_get(registrations, 1), "registered_at", created_m2);
+    json_decref(export);
+    fx_actor_free(&me);
+
     json_decref(read1);
     json_decref(read2);
     json_decref(new_one);
