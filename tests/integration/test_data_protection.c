@@ -104,6 +104,13 @@ Test(data_protection, a_citizens_search_is_logged_once_for_each_municipality_who
     cr_assert_eq(rows_in(rid, M1), 1);
     cr_assert_eq(rows_in(rid, NULL), 0, "a search that showed data wrote a row of no municipality");
 
+    /* A list of one case's interventions (none yet) names the case: it is M1's. */
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/cases/%s/interventions", case1);
+    json_decref(traced_get(&w.citizen, path, rid));
+    cr_assert_eq(rows_in(rid, M1), 1, "the list of an M1 case's interventions is not M1's");
+    cr_assert_eq(audited(&w.au2, w.citizen_id, rid), 0, "M2's auditor learns the id of a case in M1");
+
     /* Both municipalities' data in one answer: a row for each, each audited at home. */
     fx_create_case(&w.cw2, w.citizen_id, NULL, case2);
     fx_issued_decision(&w.cw2, case2, "placement", "granted", NULL, d2);
