@@ -293,6 +293,45 @@ Test(data_protection, registering_a_person_another_municipality_knows_answers_as
     fx_actor_free(&cw1);
 }
 
+Test(data_protection, a_letter_is_addressed_by_the_name_the_deciding_municipality_registered,
+     .timeout = FX_TIMEOUT)
+{
+    struct fx_actor cw1, cw2;
+    char cpr[11], case2[FX_UUID_LEN], d_named[FX_UUID_LEN], d_unnamed[FX_UUID_LEN], today[11];
+    fx_staff(&cw1, "caseworker", M1);
+    fx_staff(&cw2, "caseworker", M2);
+    fx_random_cpr(cpr);
+    fx_today(today);
+    json_t *in_m1 = register_as(&cw1, cpr, "Anna Andersen", 201);
+    json_t *in_m2 = register_as(&cw2, cpr, NULL, 201);
+    const char *id = json_string_value(json_object_get(in_m2, "id"));
+    fx_create_case(&cw2, id, NULL, case2);
+    fx_issued_decision(&cw2, case2, "placement", "granted", today, d_unnamed);
+    json_t *doc = fx_get_decision(&cw2, d_unnamed);
+    cr_assert(json_is_null(json_object_get(doc, "addressee")), "M2's letter is addressed by the name M1 entered");
+    json_decref(doc);
+
+    /* Positive control: the name M2 itself gives is the one its letters use. */
+    struct fx_actor cw3;
+    char cpr3[11], case3[FX_UUID_LEN];
+    fx_staff(&cw3, "caseworker", M2);
+    fx_random_cpr(cpr3);
+    json_decref(register_as(&cw1, cpr3, "Bo Berg", 201));
+    json_t *named = register_as(&cw3, cpr3, "Bo B. Berg", 201);
+    fx_create_case(&cw3, json_string_value(json_object_get(named, "id")), NULL, case3);
+    fx_issued_decision(&cw3, case3, "placement", "granted", today, d_named);
+    doc = fx_get_decision(&cw3, d_named);
+    fx_assert_member(doc, "addressee", "Bo B. Berg");
+    json_decref(doc);
+
+    json_decref(named);
+    json_decref(in_m2);
+    json_decref(in_m1);
+    fx_actor_free(&cw3);
+    fx_actor_free(&cw2);
+    fx_actor_free(&cw1);
+}
+
 /* GET path as a; asserts 200 and writes the ETag; returns the body (json_decref). */
 static json_t *get_with_etag(const struct fx_actor *a, const char *path, char etag[32])
 {

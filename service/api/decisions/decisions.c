@@ -192,13 +192,15 @@ enum db_status decision_references_not_in_force(struct db_conn *db, const char *
 
 /* One statement: the guidance is composed from the reference rows in force on the
  * notification date, and a missing guidance row issues nothing (the join finds no row)
- * rather than a decision without klagevejledning. */
+ * rather than a decision without klagevejledning. The addressee is the name the deciding
+ * municipality registered, never one another municipality entered. */
 static const struct db_stmt issue = {
     "decision_issue",
     "UPDATE decisions d SET status = 'issued', notified_on = $3::date, appeal_deadline = $4::date, "
     "decided_on = coalesce(d.decided_on, $3::date), issued_at = now(), issued_by = claim_sub(), "
     "journal_number = journal_number_next(d.municipality, $3::date), "
-    "addressee = (SELECT c.name FROM citizens c WHERE c.id = d.citizen_id), "
+    "addressee = (SELECT r.name FROM citizen_registrations r "
+    "WHERE r.citizen_id = d.citizen_id AND r.municipality = d.municipality), "
     "version = d.version + 1, updated_at = now(), updated_by = claim_sub(), "
     "appeal_guidance = jsonb_build_object("
     "'deadline', $4::date, 'deadline_text', $5::text, "
