@@ -32,7 +32,7 @@ export BUILD
 REL := $(BUILD)/release
 ASAN := $(BUILD)/asan
 
-.PHONY: build build-asan deps run test bench token db-stop migrate lint layers spec clean
+.PHONY: build build-asan deps run test bench token db-stop db-destroy migrate lint layers spec clean
 
 deps:
 	@scripts/deps.sh
@@ -64,6 +64,10 @@ migrate: $(REL)/fremdrift
 
 db-stop:
 	@scripts/pg.sh stop dev
+
+# Every cluster of this checkout and its data, also what lives in /var/tmp as root.
+db-destroy:
+	@scripts/pg.sh destroy-all
 
 lint:
 	@scripts/lint.sh
