@@ -12,6 +12,8 @@ SHELL := /bin/bash
 PKGS := libulfius libmicrohttpd jansson libjwt libpq libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# The tests' HTTP client sends its requests through libcurl.
+TEST_LIBS = $(shell pkg-config --libs libcurl) -lcriterion
 
 CFLAGS_COMMON = -std=gnu11 -Wall -Wextra -Werror -g -D_GNU_SOURCE -MMD -MP -Iservice $(PKG_CFLAGS)
 CFLAGS_RELEASE = $(CFLAGS_COMMON) -O2
@@ -21,7 +23,7 @@ CFLAGS_ASAN = $(CFLAGS_COMMON) -O1 $(SANITIZE)
 # service/ is in wings (README, "Layout"): main.c and devtoken.c are the programs, every
 # other source file is in libfremdrift.a.
 SERVICE_SRC := $(filter-out service/main.c service/devtoken.c,$(shell find service -name '*.c' | sort))
-UNIT_SRC := $(shell find tests/unit -name '*.c' | sort) tests/support/http_client.c tests/support/selftest_http_client.c
+UNIT_SRC := $(shell find tests/unit -name '*.c' | sort) $(wildcard tests/support/http_*.c tests/support/selftest_*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c) $(filter-out tests/support/selftest_%.c,$(wildcard tests/support/*.c))
 
 # BUILD lets several builds of one checkout live side by side (make BUILD=build-x test).
@@ -30,7 +32,7 @@ export BUILD
 REL := $(BUILD)/release
 ASAN := $(BUILD)/asan
 
-.PHONY: build build-asan deps run test bench token db-stop migrate lint layers spec clean
+.PHONY: build build-asan deps run test bench token db-stop db-destroy migrate lint layers spec clean
 
 deps:
 	@scripts/deps.sh
@@ -62,6 +64,10 @@ migrate: $(REL)/fremdrift
 
 db-stop:
 	@scripts/pg.sh stop dev
+
+# Every cluster of this checkout and its data, also what lives in /var/tmp as root.
+db-destroy:
+	@scripts/pg.sh destroy-all
 
 lint:
 	@scripts/lint.sh
@@ -108,10 +114,10 @@ $(ASAN)/fremdrift-token: $(ASAN)/service/devtoken.o $(ASAN)/libfremdrift.a
 	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS)
 
 $(ASAN)/unit-tests: $(UNIT_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libfremdrift.a
-	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS) -lcriterion
+	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
 
 $(ASAN)/integration-tests: $(ITEST_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libfremdrift.a
-	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS) -lcriterion
+	$(CC) $(SANITIZE) $^ -o $@ $(PKG_LIBS) $(TEST_LIBS)
 
 $(ASAN)/tests/%.o: CFLAGS_ASAN += -Itests/support
 

@@ -4,9 +4,11 @@
 # password-less sudo it uses sudo; otherwise it prints the exact command and stops.
 set -euo pipefail
 
+# libcurl4-gnutls-dev is the tests' HTTP client library: Debian 12's libulfius-dev depends
+# on it, and libcurl4-openssl-dev conflicts with it (installing that one removes ulfius).
 packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
           libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev libssl-dev
-          libcriterion-dev postgresql-15 postgresql-client-15)
+          libcriterion-dev libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
 for extra in "$@"; do
     case "$extra" in
         --lint)  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
@@ -18,7 +20,8 @@ done
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing+=("$p")
+    # "hold ok installed" is installed too: a package held at its version is not missing.
+    [[ "$status" == *" ok installed" ]] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -3,15 +3,28 @@
 #   pg.sh start NAME PORT [--throwaway]   create (once) and start; create roles and database
 #   pg.sh stop NAME                       stop, keep the data
 #   pg.sh destroy NAME                    stop and delete everything of NAME
+#   pg.sh destroy-all                     destroy every cluster of this checkout (make db-destroy)
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user, and
 # when that user cannot reach the checkout (a clone under /root or a mktemp dir) the data
-# directory lives in /var/tmp instead, with its location recorded in var/NAME/datadir.
+# directory lives in /var/tmp instead, with its location recorded in var/NAME/datadir and
+# the var/NAME it belongs to in its `checkout` file (the checkout may be deleted first).
 # Connections go over TCP on 127.0.0.1 only, with passwords kept in var/NAME/pgpass.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pgbin=/usr/lib/postgresql/15/bin
-cmd=${1:?usage: pg.sh start|stop|destroy NAME [PORT]}
+cmd=${1:?usage: pg.sh start|stop|destroy NAME [PORT] | destroy-all}
+
+# Every var/NAME that holds a cluster's state: the development one, and any test cluster
+# a killed `make test` left behind.
+if [ "$cmd" = destroy-all ]; then
+    for state in "$repo"/var/*/; do
+        [ -f "$state/passwords" ] || [ -f "$state/datadir" ] || continue
+        echo "destroying the cluster $(basename "$state")"
+        "$0" destroy "$(basename "$state")"
+    done
+    exit 0
+fi
 name=${2:?cluster name}
 state="$repo/var/$name"
 
@@ -37,6 +50,7 @@ datadir() {
             mkdir -p "$dir"
             chown postgres: "$dir"
             chmod 700 "$dir"
+            echo "$state" > "$dir/checkout"
             dir="$dir/data"
         fi
     fi

@@ -10,6 +10,7 @@
 #include "api/integration/events.h"
 #include "http/page.h"
 #include "http/reply.h"
+#include "http/request.h"
 
 int resource_found(struct reply *r, enum db_status st, int found, const char *type)
 {
@@ -22,7 +23,7 @@ int resource_found(struct reply *r, enum db_status st, int found, const char *ty
     return -1;
 }
 
-void resource_reply_read(struct request *rq, struct reply *r, const struct resource *res)
+static void reply_read(struct request *rq, struct reply *r, const struct resource *res, int conditional)
 {
     enum db_status st = access_log_write(rq, "read", res->type, res->id, res->citizen_id, NULL);
     if (st != DB_OK) {
@@ -30,7 +31,20 @@ void resource_reply_read(struct request *rq, struct reply *r, const struct resou
         return;
     }
     reply_header(r, "ETag", "\"%ld\"", res->version);
-    reply_json(r, 200, json_incref(res->doc));
+    if (conditional && request_if_none_match(rq, res->version))
+        r->status = 304;
+    else
+        reply_json(r, 200, json_incref(res->doc));
+}
+
+void resource_reply_read(struct request *rq, struct reply *r, const struct resource *res)
+{
+    reply_read(rq, r, res, 1);
+}
+
+void resource_reply_read_computed(struct request *rq, struct reply *r, const struct resource *res)
+{
+    reply_read(rq, r, res, 0);
 }
 
 enum db_status resource_record_change(struct request *rq, const struct resource *res, const char *action,

@@ -29,8 +29,15 @@ struct resource {
 int resource_found(struct reply *r, enum db_status st, int found, const char *type);
 
 /* The end of a read: its access-log row, then 200 with the ETag and the document (or the
- * database error). */
+ * database error); 304 with the ETag alone when If-None-Match names it. A 304 is logged
+ * as a read too: it tells the caller that the personal data they hold is the current
+ * data, which is a use of it (DESIGN). */
 void resource_reply_read(struct request *rq, struct reply *r, const struct resource *res);
+
+/* resource_reply_read for a document with values computed from today's date (a case's
+ * flags and next review), which change without a new version: its ETag cannot tell that
+ * a copy is current, so the read never answers 304. */
+void resource_reply_read_computed(struct request *rq, struct reply *r, const struct resource *res);
 
 /* The records of a change: the access-log row (action "create" or "update") and one event
  * per type in events (NULL-terminated), each carrying the document. */

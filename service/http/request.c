@@ -74,3 +74,26 @@ int request_if_match_version(const struct request *rq, struct reply *r, long *ve
     *version = v;
     return 0;
 }
+
+int request_if_none_match(const struct request *rq, long version)
+{
+    const char *h = request_header(rq, "If-None-Match");
+    char tag[32];
+    int tag_len = snprintf(tag, sizeof(tag), "\"%ld\"", version);
+    for (const char *p = h; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ",");
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == 1 && *p == '*')
+            return 1;
+        if (len > 2 && strncmp(p, "W/", 2) == 0) {
+            p += 2;
+            len -= 2;
+        }
+        if (len == (size_t)tag_len && strncmp(p, tag, len) == 0)
+            return 1;
+        p += strcspn(p, ",");
+    }
+    return 0;
+}

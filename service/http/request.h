@@ -44,4 +44,8 @@ int request_only_query(const struct request *rq, struct reply *r, const char *co
  * 428 (missing) or 412 (not one of ours) set on r. */
 int request_if_match_version(const struct request *rq, struct reply *r, long *version);
 
+/* 1 when If-None-Match names the ETag "<version>" (weakly: W/"<version>" too, as RFC 9110
+ * compares for GET) or is "*"; 0 when it is absent or names only others. */
+int request_if_none_match(const struct request *rq, long version);
+
 #endif

@@ -366,7 +366,10 @@ static void cors(const struct request *rq, struct reply *r)
                       "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id");
         reply_header(r, "Access-Control-Max-Age", "600");
     } else {
-        reply_header(r, "Access-Control-Expose-Headers", "ETag, Location, Retry-After, X-Request-Id");
+        /* Every response header a front-end reads: the replay mark of an idempotent POST
+         * and the file name of an export, too. */
+        reply_header(r, "Access-Control-Expose-Headers",
+                      "Content-Disposition, ETag, Idempotent-Replayed, Location, Retry-After, X-Request-Id");
     }
 }
 

@@ -159,18 +159,35 @@ Test(cases, list_filters_return_exactly_the_matching_cases, .timeout = FX_TIMEOU
     fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
     fx_new_citizen(&cw, cpr_a, a);
     fx_new_citizen(&cw, cpr_b, b);
-    fx_create_case(&cw, a, "jobparat", ids[0]);
-    fx_create_case(&cw, a, "jobparat", ids[1]);
-    fx_create_case(&cw, a, "aktivitetsparat", ids[2]);
-    fx_create_case(&cw, b, "jobparat", ids[3]);
-    fx_create_case(&cw, b, "aktivitetsparat", ids[4]);
+    /* A citizen has one open case at a time: a's first two and b's aktivitetsparat case
+     * are closed before the next one opens. */
     struct http_response r;
-    close_case(&cw, ids[4], "\"1\"", json_pack("{s:s}", "reason", "moved away"), &r);
-    fx_assert_status(&r, 200);
+    const int closed[] = {0, 1, 4};
+    fx_create_case(&cw, a, "jobparat", ids[0]);
+    close_case(&cw, ids[0], "\"1\"", json_pack("{s:s}", "reason", "moved away"), &r);
     http_response_free(&r);
+    fx_create_case(&cw, a, "jobparat", ids[1]);
+    close_case(&cw, ids[1], "\"1\"", json_pack("{s:s}", "reason", "moved away"), &r);
+    http_response_free(&r);
+    fx_create_case(&cw, a, "aktivitetsparat", ids[2]);
+    fx_create_case(&cw, b, "aktivitetsparat", ids[4]);
+    close_case(&cw, ids[4], "\"1\"", json_pack("{s:s}", "reason", "moved away"), &r);
+    http_response_free(&r);
+    fx_create_case(&cw, b, "jobparat", ids[3]);
+    char closed_ids[3][FX_UUID_LEN], open_ids[2][FX_UUID_LEN];
+    for (int i = 0; i < 3; i++)
+        memcpy(closed_ids[i], ids[closed[i]], FX_UUID_LEN);
+    memcpy(open_ids[0], ids[2], FX_UUID_LEN);
+    memcpy(open_ids[1], ids[3], FX_UUID_LEN);
+    json_t *doc;
+    for (int i = 0; i < 3; i++) {
+        doc = fx_get_case(&cw, closed_ids[i]);
+        fx_assert_member(doc, "status", "closed");
+        json_decref(doc);
+    }
 
     snprintf(query, sizeof(query), "caseworker=%s&limit=100", cw.sub);
-    json_t *doc = list(&cw, query);
+    doc = list(&cw, query);
     assert_same_cases(json_object_get(doc, "items"), ids, 5, "caseworker filter");
     cr_assert(json_is_null(json_object_get(doc, "next_cursor")));
     json_decref(doc);
@@ -185,12 +202,12 @@ Test(cases, list_filters_return_exactly_the_matching_cases, .timeout = FX_TIMEOU
 
     snprintf(query, sizeof(query), "caseworker=%s&status=closed", cw.sub);
     doc = list(&cw, query);
-    assert_same_cases(json_object_get(doc, "items"), &ids[4], 1, "status=closed filter");
+    assert_same_cases(json_object_get(doc, "items"), closed_ids, 3, "status=closed filter");
     json_decref(doc);
 
     snprintf(query, sizeof(query), "caseworker=%s&status=open", cw.sub);
     doc = list(&cw, query);
-    assert_same_cases(json_object_get(doc, "items"), ids, 4, "status=open filter");
+    assert_same_cases(json_object_get(doc, "items"), open_ids, 2, "status=open filter");
     json_decref(doc);
 
     snprintf(query, sizeof(query), "citizen_id=%s", a);
@@ -270,9 +287,9 @@ Test(cases, keyset_pagination_is_stable_and_complete, .timeout = FX_TIMEOUT)
     char cpr[11], citizen[FX_UUID_LEN], ids[5][FX_UUID_LEN], first[MAX_CASES][FX_UUID_LEN],
         second[MAX_CASES][FX_UUID_LEN];
     fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
-    fx_new_citizen(&cw, cpr, citizen);
+    /* Five citizens: a citizen has one open case at a time. */
     for (int i = 0; i < 5; i++)
-        fx_create_case(&cw, citizen, NULL, ids[i]);
+        fx_new_case(&cw, cpr, citizen, ids[i]);
 
     size_t pages;
     size_t n = walk_pages(&cw, 2, first, MAX_CASES, &pages);
@@ -643,6 +660,8 @@ Test(cases, citizen_lists_only_own_cases_at_me_cases, .timeout = FX_TIMEOUT)
     fx_new_citizen(&cw101, cpr_other, other_id);
     fx_register_citizen(&cw751, cpr_me, again);
     fx_create_case(&cw101, me_id, NULL, mine[0]);
+    /* One open case per municipality: the first is closed before the second opens. */
+    fx_close_case(&cw101, mine[0]);
     fx_create_case(&cw101, me_id, "aktivitetsparat", mine[1]);
     fx_create_case(&cw751, me_id, NULL, mine[2]);
     fx_create_case(&cw101, other_id, NULL, theirs[0]);

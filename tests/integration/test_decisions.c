@@ -300,7 +300,9 @@ Test(decisions, parent_must_be_an_issued_overall_decision_of_the_same_case, .tim
     char draft_overall[FX_UUID_LEN], placement[FX_UUID_LEN], other_case[FX_UUID_LEN], elsewhere[FX_UUID_LEN];
     fx_draft_decision(&w.cw, w.case_id, "overall", "granted", draft_overall);
     fx_issued_decision(&w.cw, w.case_id, "placement", "granted", "2026-04-01", placement);
-    fx_create_case(&w.cw, w.citizen, NULL, other_case);
+    /* Another citizen's case: a citizen has one open case in a municipality. */
+    char other_cpr[11], other_citizen[FX_UUID_LEN];
+    fx_new_case(&w.cw, other_cpr, other_citizen, other_case);
     fx_issued_decision(&w.cw, other_case, "overall", "granted", "2026-04-01", elsewhere);
     const char *parents[] = {draft_overall, placement, elsewhere};
     for (size_t i = 0; i < 3; i++) {
@@ -500,7 +502,9 @@ Test(decisions, supersedes_id_of_another_case_or_municipality_is_refused, .timeo
     world_open(&w, FX_MUNICIPALITY);
     world_open(&there, FX_OTHER_MUNICIPALITY);
     char other_case[FX_UUID_LEN], here[FX_UUID_LEN], foreign[FX_UUID_LEN];
-    fx_create_case(&w.cw, w.citizen, NULL, other_case);
+    /* Another citizen's case: a citizen has one open case in a municipality. */
+    char other_cpr[11], other_citizen[FX_UUID_LEN];
+    fx_new_case(&w.cw, other_cpr, other_citizen, other_case);
     fx_issued_decision(&w.cw, other_case, "placement", "refused", "2026-04-04", here);
     fx_issued_decision(&there.cw, there.case_id, "placement", "refused", "2026-04-04", foreign);
 
@@ -1030,7 +1034,9 @@ Test(decisions, list_by_case_returns_exactly_its_decisions, .timeout = FX_TIMEOU
     fx_issued_decision(&w.cw, w.case_id, "placement", "granted", "2026-04-04", ids[0]);
     fx_draft_decision(&w.cw, w.case_id, "overall", "refused", ids[1]);
     fx_draft_decision(&w.cw, w.case_id, "other", "granted", ids[2]);
-    fx_create_case(&w.cw, w.citizen, NULL, other_case);
+    /* Another citizen's case: a citizen has one open case in a municipality. */
+    char other_cpr[11], other_citizen[FX_UUID_LEN];
+    fx_new_case(&w.cw, other_cpr, other_citizen, other_case);
     fx_draft_decision(&w.cw, other_case, "other", "granted", elsewhere);
 
     static const struct {

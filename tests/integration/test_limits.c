@@ -71,7 +71,8 @@ static pid_t start_service(const struct setting *settings, size_t n)
     snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
     setenv("FREMDRIFT_TEST_URL", url, 1);
     int ready = 0;
-    for (int i = 0; i < 100 && !ready; i++) {
+    /* Generous: an ASan build starting on a loaded machine took more than 10 s. */
+    for (long long deadline = fx_now_ms() + 30000; !ready && fx_now_ms() < deadline;) {
         struct http_response r;
         if (http_request("GET", "/readyz", NULL, 0, NULL, 0, &r) == 0) {
             ready = r.status == 200;

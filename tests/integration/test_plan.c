@@ -234,16 +234,17 @@ Test(plan, me_plan_holds_exactly_the_citizens_own_open_cases, .timeout = FX_TIME
     struct world w, other;
     world_open(&w, 5);
     world_open(&other, 5);
-    char second[FX_UUID_LEN], closed[FX_UUID_LEN];
-    fx_create_case_dated(&w.cw, w.citizen_id, w.since, "kontanthjaelp", w.since, second);
-    fx_create_case_dated(&w.cw, w.citizen_id, w.since, "kontanthjaelp", w.since, closed);
-    char path[128];
-    snprintf(path, sizeof(path), "/v1/cases/%s/close", closed);
-    const struct http_header h[] = {{"If-Match", "\"1\""}};
+    /* One open case per municipality: the second open case, and a closed one before it,
+     * are another municipality's. */
+    struct fx_actor elsewhere;
+    fx_staff(&elsewhere, "caseworker", FX_OTHER_MUNICIPALITY);
+    char second[FX_UUID_LEN], closed[FX_UUID_LEN], again[FX_UUID_LEN];
+    fx_register_citizen(&elsewhere, w.cpr, again);
+    fx_create_case_dated(&elsewhere, w.citizen_id, w.since, "kontanthjaelp", w.since, closed);
+    fx_close_case(&elsewhere, closed);
+    fx_create_case_dated(&elsewhere, w.citizen_id, w.since, "kontanthjaelp", w.since, second);
+    fx_actor_free(&elsewhere);
     struct http_response r;
-    fx_call("POST", path, &w.cw, json_pack("{s:s}", "reason", "Borgeren er i job"), h, 1, &r);
-    fx_assert_status(&r, 200);
-    http_response_free(&r);
 
     fx_call("GET", "/v1/me/plan", &w.citizen, NULL, NULL, 0, &r);
     fx_assert_status(&r, 200);

@@ -1,7 +1,8 @@
 /*
  * HTTP/1.1 client for the integration tests: one request per connection to the
- * service named by FREMDRIFT_TEST_URL (loopback only), raw-socket helpers for
- * hostile-request and timeout tests, and an optional recorder of every response.
+ * service named by FREMDRIFT_TEST_URL (loopback only), sent through libcurl
+ * (http_client.c); raw-socket helpers for what libcurl cannot send (http_raw.c);
+ * and an optional recorder of every response (http_record.c).
  */
 #ifndef FREMDRIFT_HTTP_CLIENT_H
 #define FREMDRIFT_HTTP_CLIENT_H
@@ -36,11 +37,14 @@ struct http_response {
  * Sends one request to FREMDRIFT_TEST_URL ("http://host[:port][/]", host one of
  * 127.0.0.1, localhost, [::1]) and reads the whole response.
  * Adds "Host" unless the caller passes one, "Content-Length" when body is not
- * NULL unless the caller passes Content-Length or Transfer-Encoding (so a test
- * can send a body that lies about its length), and "Connection: close" unless
- * the caller passes Connection. Caller headers are sent verbatim, in order;
- * names and values must not contain CR or LF, names not ':' (use
- * http_connect_raw for requests this function cannot express).
+ * NULL, and "Connection: close" unless the caller passes Connection; nothing
+ * else (no Accept, Expect or Content-Type of libcurl's own). Caller headers are
+ * sent verbatim, in order; names and values must not contain CR or LF, names
+ * not ':'. The path is sent byte for byte. When the caller passes Content-Length
+ * or Transfer-Encoding, the body's framing is the caller's: the request goes out
+ * over a raw socket exactly as given (a body that lies about its length, both
+ * headers at once, pre-chunked bytes), and the answer is read until the server
+ * closes. Use http_connect_raw for requests this function cannot express.
  * body == NULL means no body; body != NULL with body_len 0 sends Content-Length: 0.
  * Returns 0 and fills *out (the caller frees it with http_response_free), or -1
  * with *out zeroed and a reason in http_last_error(). Any status code counts as
@@ -90,9 +94,10 @@ json_t *http_response_json(const struct http_response *r);
 const char *http_last_error(void);
 
 /*
- * Send/receive timeout, in milliseconds, for every later call in the process,
- * from any thread (default 15000). It bounds each wait for the peer (connect,
- * one send, one receive), not a whole request. ms <= 0 restores the default.
+ * Timeout, in milliseconds, for every later call in the process, from any
+ * thread (default 15000). It bounds each wait for the peer (connecting, and a
+ * stretch with no bytes moving, which libcurl counts in whole seconds), not a
+ * whole request. ms <= 0 restores the default.
  */
 void http_set_timeout_ms(int ms);
 

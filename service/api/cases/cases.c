@@ -55,20 +55,32 @@ enum db_status case_fetch(struct db_conn *db, const char *id, int for_update, st
     return DB_OK;
 }
 
+/* DO NOTHING rather than an error, so the transaction lives on to name the open case: a
+ * racing insert is waited for, and its case is then visible to the next statement. */
 static const struct db_stmt insert = {
     "case_insert",
     "INSERT INTO cases (citizen_id, municipality, target_group_id, target_group_since, benefit_id, "
     "benefit_start, caseworker, coordinating_caseworker) "
     "VALUES ($1::uuid, claim_municipality(), $2::bigint, $3::date, $4::bigint, $5::date, $6, $7) "
-    "RETURNING id"};
+    "ON CONFLICT (citizen_id, municipality) WHERE status = 'open' DO NOTHING RETURNING id"};
+
+static const struct db_stmt open_case = {
+    "case_open_of_citizen",
+    "SELECT id FROM cases WHERE citizen_id = $1::uuid AND municipality = claim_municipality() "
+    "AND status = 'open'"};
 
 enum db_status case_insert(struct db_conn *db, const struct case_fields *f, char id_out[37])
 {
     const char *values[] = {f->citizen_id, f->target_group_id, f->target_group_since, f->benefit_id,
                             f->benefit_start, f->caseworker, f->coordinating_caseworker};
-    int inserted;
+    int inserted, found;
     enum db_status st = db_exec_one(db, &insert, 7, values, id_out, 37, &inserted);
-    return st == DB_OK && !inserted ? DB_ERROR : st;
+    if (st != DB_OK || inserted)
+        return st;
+    st = db_exec_one(db, &open_case, 1, values, id_out, 37, &found);
+    if (st != DB_OK)
+        return st;
+    return found ? DB_UNIQUE : DB_ERROR;
 }
 
 static const struct db_stmt update = {

@@ -50,7 +50,9 @@ struct case_fields {
 enum db_status case_fetch(struct db_conn *db, const char *id, int for_update, struct case_row *row,
                           int *found);
 
-/* Inserts in the caller's municipality; fills id_out. */
+/* Inserts in the caller's municipality and fills id_out with the new case's id. When the
+ * citizen already has an open case there (one at a time, held by a unique index), inserts
+ * nothing and answers DB_UNIQUE with id_out the open case's id. */
 enum db_status case_insert(struct db_conn *db, const struct case_fields *f, char id_out[37]);
 
 /* Updates the case if it still has version; *updated is 0 when it does not. */

@@ -82,6 +82,11 @@ void api_cases_create(struct request *rq, struct reply *r)
     if (st == DB_NOT_VISIBLE || st == DB_FOREIGN_KEY) {
         check_fail(&c, "citizen_id", "no such citizen is registered in your municipality");
         reply_invalid(r, check_take_errors(&c));
+    } else if (st == DB_UNIQUE) {
+        reply_problem(r, PROBLEM_CONFLICT,
+                      "The citizen already has an open case in your municipality; one case at a time.");
+        reply_problem_extend(r, "case_id", json_string(id));
+        reply_header(r, "Location", "/v1/cases/%s", id);
     } else if (st != DB_OK) {
         reply_db_error(r, st);
     } else {
@@ -96,7 +101,7 @@ void api_cases_get(struct request *rq, struct reply *r)
     if (case_path_fetch(rq, r, 0, &row) != 0)
         return;
     struct resource v = case_resource(&row);
-    resource_reply_read(rq, r, &v);
+    resource_reply_read_computed(rq, r, &v);
     case_row_clear(&row);
 }
 

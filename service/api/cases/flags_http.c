@@ -23,7 +23,7 @@ void api_case_flags(struct request *rq, struct reply *r)
     json_t *doc = json_is_array(flags) ? json_pack("{s:s, s:O}", "case_id", cs.id, "items", flags) : NULL;
     if (doc) {
         struct resource v = {"case", "/v1/cases", cs.id, cs.citizen_id, cs.municipality, cs.version, doc};
-        resource_reply_read(rq, r, &v);
+        resource_reply_read_computed(rq, r, &v);
     } else {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
     }

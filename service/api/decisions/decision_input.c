@@ -32,15 +32,25 @@ static int has_value(const json_t *obj, const char *key)
 
 /* ---- the body of a create or change ---- */
 
-/* An optional field: absent and null both mean "no value" (in a PATCH, null clears it). */
-static int opt_text(struct check *c, const char *key, enum text_kind kind, size_t max, const char **out)
+/* Whether null stands for "no value" here: in a change (PATCH) null clears an optional
+ * field, as DecisionChange says; a new draft and a hearing record leave a field out
+ * instead, and the getters of validate.h refuse null there like any other wrong type. */
+enum nulls { NULL_REFUSED, NULL_CLEARS };
+
+static int clears(const struct check *c, const char *key, enum nulls nulls)
 {
-    return check_is_null(c, key) ? CHECK_ABSENT : check_text(c, key, 0, kind, max, out);
+    return nulls == NULL_CLEARS && check_is_null(c, key);
 }
 
-static int opt_date(struct check *c, const char *key, struct cal_date *d, const char **out)
+static int opt_text(struct check *c, const char *key, enum nulls nulls, enum text_kind kind, size_t max,
+                    const char **out)
 {
-    if (check_is_null(c, key))
+    return clears(c, key, nulls) ? CHECK_ABSENT : check_text(c, key, 0, kind, max, out);
+}
+
+static int opt_date(struct check *c, const char *key, enum nulls nulls, struct cal_date *d, const char **out)
+{
+    if (clears(c, key, nulls))
         return CHECK_ABSENT;
     int got = check_date(c, key, 0, d);
     if (got == CHECK_OK)
@@ -48,9 +58,9 @@ static int opt_date(struct check *c, const char *key, struct cal_date *d, const 
     return got;
 }
 
-static int opt_uuid(struct check *c, const char *key, const char **out)
+static int opt_uuid(struct check *c, const char *key, enum nulls nulls, const char **out)
 {
-    return check_is_null(c, key) ? CHECK_ABSENT : check_uuid(c, key, 0, out);
+    return clears(c, key, nulls) ? CHECK_ABSENT : check_uuid(c, key, 0, out);
 }
 
 int decision_is_code(const char *s)
@@ -119,11 +129,11 @@ static void check_hearing(struct check *c, json_t *obj, const struct decision_re
     check_begin_member(&hc, c, obj, "hearing");
     check_only(&hc, allowed);
     check_choice(&hc, "status", 1, statuses, &h->status);
-    int has_sent = opt_date(&hc, "sent_on", &sent, &h->sent_on) == CHECK_OK;
-    int has_deadline = opt_date(&hc, "response_deadline", &deadline, &h->response_deadline) == CHECK_OK;
-    int has_answered = opt_date(&hc, "answered_on", &answered, &h->answered_on) == CHECK_OK;
-    opt_text(&hc, "not_needed_reason", TEXT_MULTILINE, 2000, &h->reason);
-    opt_text(&hc, "urgency_reason", TEXT_MULTILINE, 2000, &h->urgency_reason);
+    int has_sent = opt_date(&hc, "sent_on", NULL_REFUSED, &sent, &h->sent_on) == CHECK_OK;
+    int has_deadline = opt_date(&hc, "response_deadline", NULL_REFUSED, &deadline, &h->response_deadline) == CHECK_OK;
+    int has_answered = opt_date(&hc, "answered_on", NULL_REFUSED, &answered, &h->answered_on) == CHECK_OK;
+    opt_text(&hc, "not_needed_reason", NULL_REFUSED, TEXT_MULTILINE, 2000, &h->reason);
+    opt_text(&hc, "urgency_reason", NULL_REFUSED, TEXT_MULTILINE, 2000, &h->urgency_reason);
     unsigned bit = h->status ? hearing_bit(h->status) : 0;
     for (size_t i = 0; bit && i < sizeof(hearing_rules) / sizeof(hearing_rules[0]); i++) {
         int present = has_value(obj, hearing_rules[i].key);
@@ -145,10 +155,10 @@ static void check_hearing(struct check *c, json_t *obj, const struct decision_re
     check_merge(c, &hc);
 }
 
-static void check_legal_basis(struct check *c, struct decision_input *in)
+static void check_legal_basis(struct check *c, enum nulls nulls, struct decision_input *in)
 {
     json_t *list = NULL;
-    if (check_is_null(c, "legal_basis") ||
+    if (clears(c, "legal_basis", nulls) ||
         check_array(c, "legal_basis", 0, DECISION_MAX_PROVISIONS, &list) != CHECK_OK)
         return;
     if (json_array_size(list) == 0) {
@@ -182,10 +192,10 @@ static void check_legal_basis(struct check *c, struct decision_input *in)
     check_merge(c, &lc);
 }
 
-static void check_hours(struct check *c, struct decision_input *in)
+static void check_hours(struct check *c, enum nulls nulls, struct decision_input *in)
 {
     double hours;
-    if (check_is_null(c, "hours_per_week") || check_number(c, "hours_per_week", 0, 0.5, 37, &hours) != CHECK_OK)
+    if (clears(c, "hours_per_week", nulls) || check_number(c, "hours_per_week", 0, 0.5, 37, &hours) != CHECK_OK)
         return;
     /* numeric(4,1) keeps a tenth of an hour: a finer value would be changed silently. */
     long tenths = (long)(hours * 10.0 + 0.5);
@@ -244,45 +254,45 @@ void decision_read_body(struct check *c, int creating, const struct decision_rea
     static const char *const change_fields[] = {
         "kind", "outcome", "parent_id", "subject", "applied_for", "applied_on", "processing_notice", "decided_on",
         "legal_basis", "legal_basis_note", "facts", "reasons", "hours_per_week", "hearing", NULL};
+    enum nulls nulls = creating ? NULL_REFUSED : NULL_CLEARS;
     struct cal_date d;
     memset(in, 0, sizeof(*in));
     in->today = today;
     check_only(c, creating ? create_fields : change_fields);
     if (creating) {
         check_uuid(c, "case_id", 1, &in->case_id);
-        opt_uuid(c, "supersedes_id", &in->supersedes_id);
+        opt_uuid(c, "supersedes_id", nulls, &in->supersedes_id);
     }
     check_text(c, "kind", creating, TEXT_LINE, DECISION_CODE_MAX, &in->kind);
-    opt_text(c, "outcome", TEXT_LINE, DECISION_CODE_MAX, &in->outcome);
-    opt_uuid(c, "parent_id", &in->parent_id);
-    opt_text(c, "subject", TEXT_LINE, 500, &in->subject);
-    opt_text(c, "applied_for", TEXT_LINE, 2000, &in->applied_for);
-    if (opt_date(c, "applied_on", &d, &in->applied_on) == CHECK_OK && cal_after(d, today))
+    opt_text(c, "outcome", nulls, TEXT_LINE, DECISION_CODE_MAX, &in->outcome);
+    opt_uuid(c, "parent_id", nulls, &in->parent_id);
+    opt_text(c, "subject", nulls, TEXT_LINE, 500, &in->subject);
+    opt_text(c, "applied_for", nulls, TEXT_LINE, 2000, &in->applied_for);
+    if (opt_date(c, "applied_on", nulls, &d, &in->applied_on) == CHECK_OK && cal_after(d, today))
         check_fail(c, "applied_on", "must not be in the future");
     json_t *notice = NULL;
+    /* The one member whose null the contract allows in a new draft too: no notice sent. */
     if (!check_is_null(c, "processing_notice") &&
         check_object(c, "processing_notice", 0, &notice) == CHECK_OK)
         check_processing_notice(c, notice, today, in);
     if (creating)
         decision_check_application(c, in->applied_for, in->applied_on, in->notice_sent_on);
-    in->decided_on_ok = opt_date(c, "decided_on", &d, &in->decided_on) != CHECK_INVALID;
-    check_legal_basis(c, in);
-    opt_text(c, "legal_basis_note", TEXT_MULTILINE, 4000, &in->note);
-    opt_text(c, "facts", TEXT_MULTILINE, 20000, &in->facts);
-    opt_text(c, "reasons", TEXT_MULTILINE, 20000, &in->reasons);
-    check_hours(c, in);
+    in->decided_on_ok = opt_date(c, "decided_on", nulls, &d, &in->decided_on) != CHECK_INVALID;
+    check_legal_basis(c, nulls, in);
+    opt_text(c, "legal_basis_note", nulls, TEXT_MULTILINE, 4000, &in->note);
+    opt_text(c, "facts", nulls, TEXT_MULTILINE, 20000, &in->facts);
+    opt_text(c, "reasons", nulls, TEXT_MULTILINE, 20000, &in->reasons);
+    check_hours(c, nulls, in);
     in->hearing.status = "none";
-    in->hearing_ok = 1;
+    /* A hearing record replaces the whole hearing and is never null: {"status": "none"}. */
     json_t *hearing = NULL;
-    if (!check_is_null(c, "hearing")) {
-        int got = check_object(c, "hearing", 0, &hearing);
-        in->hearing_ok = got != CHECK_INVALID;
-        if (got == CHECK_OK) {
-            size_t before = json_array_size(c->errors);
-            in->hearing.status = NULL;
-            check_hearing(c, hearing, rules, &in->hearing);
-            in->hearing_ok = json_array_size(c->errors) == before;
-        }
+    int got = check_object(c, "hearing", 0, &hearing);
+    in->hearing_ok = got != CHECK_INVALID;
+    if (got == CHECK_OK) {
+        size_t before = json_array_size(c->errors);
+        in->hearing.status = NULL;
+        check_hearing(c, hearing, rules, &in->hearing);
+        in->hearing_ok = json_array_size(c->errors) == before;
     }
 }
 

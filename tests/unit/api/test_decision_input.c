@@ -252,18 +252,75 @@ Test(decision_input, a_shorter_answer_period_needs_its_urgency_stated)
     json_decref(body);
 }
 
-Test(decision_input, null_clears_an_optional_field_and_no_hearing_means_none)
+Test(decision_input, in_a_change_null_clears_an_optional_field)
 {
     json_t *body;
     struct check c;
     struct decision_input in;
-    read_body("{\"outcome\": null, \"decided_on\": null, \"hearing\": null}", 0, "", &body, &c, &in);
-    cr_assert_eq(check_failed(&c), 0);
+    read_body("{\"outcome\": null, \"decided_on\": null, \"legal_basis\": null, \"hours_per_week\": null,"
+              " \"facts\": null, \"processing_notice\": null}",
+              0, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
     cr_assert_null(in.outcome);
     cr_assert_eq(in.decided_on_ok, 1);
     cr_assert_str_eq(in.hearing.status, "none");
     check_end(&c);
     json_decref(body);
+}
+
+/* The contract (DecisionCreate) has null for processing_notice only: a new draft names
+ * what it has and leaves out the rest. */
+Test(decision_input, a_new_draft_refuses_null_where_the_contract_has_none)
+{
+    static const char *const fields[] = {"outcome", "parent_id", "supersedes_id", "subject", "applied_for",
+                                         "applied_on", "decided_on", "legal_basis", "legal_basis_note", "facts",
+                                         "reasons", "hours_per_week", "hearing"};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        char text[256], pointer[64];
+        snprintf(text, sizeof(text), "{" CASE_ID ", \"kind\": \"fleksjob\", \"%s\": null}", fields[i]);
+        snprintf(pointer, sizeof(pointer), "/%s", fields[i]);
+        json_t *body;
+        struct check c;
+        struct decision_input in;
+        read_body(text, 1, "", &body, &c, &in);
+        cr_assert(has_error(&c, pointer, "must not be null"), "%s: %s", fields[i], json_dumps(c.errors, 0));
+        check_end(&c);
+        json_decref(body);
+    }
+    json_t *body;
+    struct check c;
+    struct decision_input in;
+    read_body("{" CASE_ID ", \"kind\": \"fleksjob\", \"processing_notice\": null}", 1, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
+    check_end(&c);
+    json_decref(body);
+}
+
+/* HearingInput is never null, nor are its members: {"status": "none"} says there was none. */
+Test(decision_input, a_hearing_and_its_dates_are_never_null)
+{
+    static const struct {
+        const char *text;
+        const char *pointer;
+    } cases[] = {
+        {"{\"hearing\": null}", "/hearing"},
+        {"{\"hearing\": {\"status\": \"none\", \"sent_on\": null}}", "/hearing/sent_on"},
+        {"{\"hearing\": {\"status\": \"answered\", \"answered_on\": null}}", "/hearing/answered_on"},
+        {"{\"hearing\": {\"status\": \"sent\", \"sent_on\": \"2026-11-20\", \"response_deadline\": null}}",
+         "/hearing/response_deadline"},
+        {"{\"hearing\": {\"status\": \"not_needed\", \"not_needed_reason\": null}}", "/hearing/not_needed_reason"},
+        {"{\"hearing\": {\"status\": \"none\", \"urgency_reason\": null}}", "/hearing/urgency_reason"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *body;
+        struct check c;
+        struct decision_input in;
+        read_body(cases[i].text, 0, "", &body, &c, &in);
+        cr_assert(has_error(&c, cases[i].pointer, "must not be null"), "%s: %s", cases[i].text,
+                  json_dumps(c.errors, 0));
+        check_end(&c);
+        json_decref(body);
+    }
 }
 
 Test(decision_input, codes_are_lower_case_words_of_at_most_sixty)
