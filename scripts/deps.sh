@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
           libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev libssl-dev
-          libcriterion-dev postgresql-15 postgresql-client-15)
+          libcriterion-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15)
 for extra in "$@"; do
     case "$extra" in
         --lint|--idp) command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
