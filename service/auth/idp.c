@@ -122,7 +122,8 @@ static int discover(const struct idp *idp, const struct idp_settings *s, char *j
         snprintf(err, errlen, "%.200s: not a JSON object", url);
     else if (iss == NULL || strcmp(iss, idp->issuer) != 0)
         snprintf(err, errlen, "%.200s: issuer is not %.200s", url, idp->issuer);
-    else if (uri == NULL || strlen(uri) >= cap || !fetch_url_allowed(uri))
+    else if (uri == NULL || strlen(uri) >= cap || !fetch_url_allowed(uri)
+             || (strncmp(idp->issuer, "https:", 6) == 0 && strncmp(uri, "https:", 6) != 0))
         snprintf(err, errlen, "%.200s: jwks_uri missing, too long, or not https", url);
     else {
         strcpy(jwks_uri, uri);

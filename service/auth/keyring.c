@@ -44,13 +44,16 @@ static int refresh_locked(struct keyring *k, struct idp *idp)
     pthread_rwlock_wrlock(&k->lock);
     was_failing = idp->failing;
     if (fresh != NULL) {
+        /* The same keys again (the usual case) keep the signature cache. */
+        int changed = !keyset_equal(idp->keys, fresh);
         keyset_free(idp->keys);
         idp->keys = fresh;
         idp->last_success = now;
         idp->next_refresh = now + after;
         idp->failing = 0;
         idp->error[0] = '\0';
-        rebuild_locked(k);
+        if (changed)
+            rebuild_locked(k);
     } else {
         idp->failing = 1;
         idp->next_refresh = now + k->settings.refresh_min_s;

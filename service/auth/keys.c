@@ -461,3 +461,17 @@ struct keyset *keyset_merge(struct keyset *const *sets, size_t n)
     }
     return ks;
 }
+
+int keyset_equal(const struct keyset *a, const struct keyset *b)
+{
+    if (keyset_count(a) != keyset_count(b))
+        return 0;
+    for (size_t i = 0; i < keyset_count(a); i++) {
+        const struct token_key *x = &a->keys[i], *y = &b->keys[i];
+        if (strcmp(x->kid, y->kid) != 0 || strcmp(x->alg, y->alg) != 0
+            || strcmp(x->issuer, y->issuer) != 0 || x->low_s_only != y->low_s_only
+            || x->pem_len != y->pem_len || memcmp(x->pem, y->pem, x->pem_len) != 0)
+            return 0;
+    }
+    return 1;
+}

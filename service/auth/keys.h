@@ -60,6 +60,9 @@ struct keyset *keyset_new(size_t capacity);
 const char *keyset_add(struct keyset *ks, const char *kid, const char *alg, const char *issuer,
                        EVP_PKEY *pkey, int low_s_only);
 
+/* 1 when a and b hold the same keys (kid, alg, issuer, key, low-S rule) in the same order. */
+int keyset_equal(const struct keyset *a, const struct keyset *b);
+
 /* A new set holding every key of sets[0..n) (NULL entries skipped), in order; NULL when
  * out of memory. The keys are shared by reference: either set may be freed first. */
 struct keyset *keyset_merge(struct keyset *const *sets, size_t n);

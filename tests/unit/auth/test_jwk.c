@@ -274,3 +274,26 @@ Test(jws, high_s_is_refused_only_when_asked)
     BN_free(order);
     EVP_PKEY_free(ec);
 }
+
+/* A refresh that brings the same keys must not empty the signature cache. */
+Test(jwk, the_same_jwks_twice_gives_equal_sets_and_a_rotation_does_not)
+{
+    EVP_PKEY *ec = EVP_EC_gen("P-256"), *ec2 = EVP_EC_gen("P-256");
+    char err[256];
+    struct keyset *a = parse(json_pack("[o]", ec_jwk(ec, "k1")), 0, err, sizeof(err));
+    struct keyset *b = parse(json_pack("[o]", ec_jwk(ec, "k1")), 0, err, sizeof(err));
+    struct keyset *same_kid = parse(json_pack("[o]", ec_jwk(ec2, "k1")), 0, err, sizeof(err));
+    struct keyset *rotated = parse(json_pack("[o, o]", ec_jwk(ec2, "k2"), ec_jwk(ec, "k1")), 0,
+                                   err, sizeof(err));
+
+    cr_assert(keyset_equal(a, b));
+    cr_assert_not(keyset_equal(a, same_kid));
+    cr_assert_not(keyset_equal(a, rotated));
+    cr_assert_not(keyset_equal(NULL, a));
+    keyset_free(a);
+    keyset_free(b);
+    keyset_free(same_kid);
+    keyset_free(rotated);
+    EVP_PKEY_free(ec);
+    EVP_PKEY_free(ec2);
+}
