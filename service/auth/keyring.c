@@ -133,7 +133,7 @@ int keyring_init(struct keyring *k, const char *path, const char *idps_json,
     if (idps_json != NULL && idps_json[0] != '\0') {
         char why[400];
         if (idp_parse_config(idps_json, k->idps, IDP_MAX, &k->n_idps, why, sizeof(why)) != 0) {
-            snprintf(err, errlen, "FREMDRIFT_OIDC_ISSUERS%s", why);
+            snprintf(err, errlen, "FREMDRIFT_OIDC_ISSUERS%s%s", why[0] == '[' ? "" : ": ", why);
             return -1;
         }
     }
