@@ -4,14 +4,15 @@
 # password-less sudo it uses sudo; otherwise it prints the exact command and stops.
 set -euo pipefail
 
-# libcurl4-gnutls-dev is the tests' HTTP client library: Debian 12's libulfius-dev depends
-# on it, and libcurl4-openssl-dev conflicts with it (installing that one removes ulfius).
+# libcurl4-gnutls-dev, not -openssl-dev: Debian 12's libulfius-dev depends on the GnuTLS
+# flavour and the two -dev packages conflict (installing one removes libulfius-dev). The
+# service fetches identity providers' keys with it and the tests send requests with it.
 packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
           libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev libssl-dev
           libcriterion-dev libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
 for extra in "$@"; do
     case "$extra" in
-        --lint)  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
+        --lint|--idp) command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
         --bench) packages+=(wrk) ;;
         *) echo "deps.sh: unknown option $extra" >&2; exit 2 ;;
     esac
