@@ -9,7 +9,7 @@ packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
           libcriterion-dev postgresql-15 postgresql-client-15)
 for extra in "$@"; do
     case "$extra" in
-        --lint)  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
+        --lint|--idp) command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
         --bench) packages+=(wrk) ;;
         *) echo "deps.sh: unknown option $extra" >&2; exit 2 ;;
     esac
