@@ -29,6 +29,10 @@ BUILD ?= build
 export BUILD
 REL := $(BUILD)/release
 ASAN := $(BUILD)/asan
+# The citizen's portal and the API docs page, built from openapi.yaml, are embedded in the
+# binary through a table scripts/embed.sh generates.
+DOCS := $(BUILD)/docs
+STATIC_C := $(BUILD)/gen/static_files.c
 
 .PHONY: build build-asan deps run test bench token db-stop migrate lint layers spec clean
 
@@ -45,7 +49,7 @@ run:
 	@scripts/run.sh
 
 test:
-	@scripts/deps.sh --lint
+	@scripts/deps.sh --lint --idp --browser
 	@$(MAKE) --no-print-directory build-asan
 	@scripts/test.sh
 

@@ -85,6 +85,10 @@ int app_init(struct app *app)
         app_destroy(app);
         return -1;
     }
+    if (portal_init(&app->portal, &app->cfg, stderr) != 0) {
+        app_destroy(app);
+        return -1;
+    }
     atomic_init(&app->in_flight, 0);
     return 0;
 }
@@ -100,4 +104,5 @@ void app_destroy(struct app *app)
     if (app->keys.current)
         keyring_destroy(&app->keys);
     crypto_keys_wipe(&app->crypto);
+    portal_free(&app->portal);
 }
