@@ -93,10 +93,20 @@ $(REL)/service/http/openapi_blob.o $(ASAN)/service/http/openapi_blob.o: service/
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
 
-$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/http/openapi_blob.o
+$(DOCS)/index.html: openapi.yaml scripts/docs.sh $(wildcard api-spec/docs/*) api-spec/package-lock.json
+	@scripts/docs.sh $(DOCS)
+
+$(STATIC_C): portal $(wildcard portal/*) $(DOCS)/index.html scripts/embed.sh
+	@scripts/embed.sh $@ /portal/=portal /docs/=$(DOCS)
+
+# Rebuilt from scratch: `ar rcs` never drops a member, so an object whose source moved or
+# went away would stay in the archive and could still be linked in place of the new one.
+$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/http/openapi_blob.o $(REL)/$(STATIC_C:.c=.o)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/http/openapi_blob.o
+$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/http/openapi_blob.o $(ASAN)/$(STATIC_C:.c=.o)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(REL)/fremdrift: $(REL)/service/main.o $(REL)/libfremdrift.a

@@ -28,9 +28,10 @@ let markedInvalid = [];
 function clearError() {
   replaceChildren(alertBox);
   alertBox.hidden = true;
-  for (const el of markedInvalid) {
+  for (const [el, describedBy] of markedInvalid) {
     el.removeAttribute('aria-invalid');
-    el.removeAttribute('aria-errormessage');
+    if (describedBy === null) el.removeAttribute('aria-describedby');
+    else el.setAttribute('aria-describedby', describedBy);
   }
   markedInvalid = [];
 }
@@ -44,10 +45,16 @@ function showAlert(title, detail, extra) {
 // A check of the page's own (before anything is sent), focusing the field in question.
 function showMessage(title, detail, field) {
   showAlert(title, detail);
-  if (field) {
-    field.setAttribute('aria-invalid', 'true');
-    markedInvalid.push(field);
-  }
+  if (field) markInvalid(field, null);
+}
+
+// Marks a form control invalid and, when messageId is given, adds its message to what
+// the control's description says.
+function markInvalid(el, messageId) {
+  const describedBy = el.getAttribute('aria-describedby');
+  markedInvalid.push([el, describedBy]);
+  el.setAttribute('aria-invalid', 'true');
+  if (messageId) el.setAttribute('aria-describedby', describedBy ? `${describedBy} ${messageId}` : messageId);
 }
 
 // Shows err in Danish. fields maps a JSON Pointer to its form control, which is marked
@@ -74,11 +81,7 @@ function showError(err, fields = {}) {
   showAlert(d.title, d.detail, [list, technical, err.status === 401 ? signInButton() : null]);
   d.fieldErrors.forEach((e, i) => {
     const el = fields[e.pointer];
-    if (el) {
-      el.setAttribute('aria-invalid', 'true');
-      el.setAttribute('aria-errormessage', `feltfejl-${i}`);
-      markedInvalid.push(el);
-    }
+    if (el) markInvalid(el, `feltfejl-${i}`);
   });
 }
 

@@ -121,6 +121,9 @@ export FREMDRIFT_TEST_RECORD="$state/responses.jsonl"
 export FREMDRIFT_TEST_SERVICE_LOG="$state/service.log"
 
 export FREMDRIFT_TEST_TOKEN_TOOL="$asan/fremdrift-token"
+# The service does not verify the dev IdP's tokens yet (the JWKS part of issue 11): the
+# browser's API calls carry a development token of the signed-in citizen meanwhile.
+export FREMDRIFT_TEST_PORTAL_API_TOKEN=dev
 # Outside the throwaway state, which is deleted at the end: the screenshots stay to be seen.
 export FREMDRIFT_TEST_BROWSER_OUT="$repo/var/test-output/browser"
 run_browser() {

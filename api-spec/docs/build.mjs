@@ -1,8 +1,11 @@
 // Builds the API reference page served at /docs from the bundled openapi.yaml, so the
 // page can never drift from the contract the binary serves: Redocly's build-docs
-// prerenders it, then the page is made to work under a Content-Security-Policy without
-// inline script and without the network: Redoc's bundle is copied from the pinned `redoc`
-// package instead of its CDN, and the inline hydration script moves to a file of its own.
+// prerenders it (what a reader without script sees), then the page is made to work under
+// a Content-Security-Policy without inline script and without the network: Redoc's bundle
+// is copied from the pinned `redoc` package instead of its CDN, and the inline script
+// moves to a file of its own (render.js). That script renders the page afresh from the
+// spec embedded in it rather than hydrating the prerendered markup, which the standalone
+// bundle's React rejects as a mismatch (React errors 418 and 423).
 //   node docs/build.mjs OPENAPI OUT_DIR      (run from api-spec/, by scripts/docs.sh)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,9 +40,15 @@ if (cdnHits.length !== 1 || inlineHits.length !== 1) {
   console.error(`docs/build.mjs: expected 1 CDN and 1 inline script, found ${cdnHits.length} and ${inlineHits.length}`);
   process.exit(1);
 }
-writeFileSync(join(out, 'hydrate.js'), inlineHits[0][1]);
+const hydrate = 'Redoc.hydrate(__redoc_state, container)';
+if (!inlineHits[0][1].includes(hydrate)) {
+  console.error('docs/build.mjs: the inline script no longer hydrates as expected');
+  process.exit(1);
+}
+writeFileSync(join(out, 'render.js'),
+  inlineHits[0][1].replace(hydrate, 'Redoc.init(__redoc_state.spec.data, __redoc_state.options, container)'));
 html = html.replace(cdn, '<script src="/docs/redoc.standalone.js"></script>')
-  .replace(inline, '<script src="/docs/hydrate.js"></script>');
+  .replace(inline, '<script src="/docs/render.js"></script>');
 if (/https?:\/\/(cdn|fonts)\./.test(html)) {
   console.error('docs/build.mjs: the page still loads something from the network');
   process.exit(1);

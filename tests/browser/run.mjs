@@ -8,12 +8,15 @@
 //   Environment (scripts/test.sh sets it): FREMDRIFT_TEST_URL, FREMDRIFT_TEST_IDP_ISSUER,
 //   FREMDRIFT_TEST_TOKEN_TOOL, FREMDRIFT_SIGNING_KEY, FREMDRIFT_JWT_ISSUERS,
 //   FREMDRIFT_TEST_BROWSER_OUT; CHROMIUM (default /usr/bin/chromium).
+//   FREMDRIFT_TEST_PORTAL_API_TOKEN=dev: for a service that cannot yet verify the dev
+//   IdP's tokens, the page's API calls carry a development token (fremdrift-token) of the
+//   same citizen instead; the sign-in through the IdP is the real one either way.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { call, makeTestData } from './setup.mjs';
+import { call, devToken, makeTestData } from './setup.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -31,10 +34,12 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function screenshot(page, name) {
+// The whole page, or (fullPage false) what the window shows: chromium cannot capture the
+// whole of the docs page.
+async function screenshot(page, name, fullPage = true) {
   shot += 1;
   const file = join(out, `${String(shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
 }
 
 // No WCAG 2.0/2.1 A or AA violation on the page as it is now.
@@ -106,15 +111,37 @@ async function main() {
     // uncaught error, fails the run at the end.
     // A failed request is logged by chromium too; the steps assert the ones they expect
     // (a 404, a 422), and every one is printed here to explain a failing step.
+    // On /docs Redoc tries to show Redocly's logo from its CDN: the CSP's img-src refuses
+    // it, as it should, and Redoc then leaves the logo out.
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of/.test(msg.text())) {
-        problems.push(`console: ${msg.text()}`);
+      const text = msg.text();
+      if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of/.test(text)
+          && !(text.includes('https://cdn.redoc.ly/redoc/logo-mini.svg') && text.includes("img-src 'self' data:"))) {
+        problems.push(`console: ${text}`);
       }
     });
     page.on('response', (res) => {
-      if (res.status() >= 400) console.log(`  (${res.request().method()} ${res.url().split('?')[0]}: ${res.status()})`);
+      if (res.status() >= 400) {
+        const url = new URL(res.url());
+        const params = [...url.searchParams.keys()].join(',');
+        console.log(`  (${res.request().method()} ${url.origin}${url.pathname}${params ? ` with ${params}` : ''}: ${res.status()})`);
+      }
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    if (process.env.FREMDRIFT_TEST_PORTAL_API_TOKEN === 'dev') {
+      console.log('  the page\'s API calls carry a development token of the same citizen (FREMDRIFT_TEST_PORTAL_API_TOKEN=dev)');
+      const swapped = `Bearer ${devToken('citizen', citizen.login, '', citizen.cpr)}`;
+      await page.setRequestInterception(true);
+      page.on('request', (req) => {
+        const url = new URL(req.url());
+        const headers = req.headers();
+        if (url.origin === base && url.pathname.startsWith('/v1/') && headers.authorization) {
+          req.continue({ headers: { ...headers, authorization: swapped } });
+        } else {
+          req.continue();
+        }
+      });
+    }
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true });
 
@@ -135,6 +162,8 @@ async function main() {
       const again = await fetch(`${base}/portal/`, { headers: { 'If-None-Match': h.etag } });
       assert(again.status === 304, `If-None-Match answered ${again.status}, not 304`);
       assert(h['content-type'] === 'text/html; charset=utf-8', `Content-Type: ${h['content-type']}`);
+      const answer = await fetch(`${base}/portal/?code=c0de&state=s7a7e&iss=${encodeURIComponent(issuer)}`);
+      assert(answer.status === 200, `the IdP's answer to /portal/ got ${answer.status}: ${await answer.text()}`);
     });
 
     await step('the sign-in page meets WCAG 2.1 AA', async () => {
@@ -198,7 +227,9 @@ async function main() {
 
     await step('a late appeal is received and marked late', async () => {
       await page.goto(`${base}/portal/#/afgoerelse/${data.late.id}`);
-      // A reload forgets the token (memory only): the IdP's session signs the citizen in again.
+      // A reload forgets the token (memory only): the IdP's session signs the citizen in
+      // again, and the page comes back to where it was.
+      await page.reload();
       await waitForHeading(page, 'Log ind');
       await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('#visning button')]);
       await waitForHeading(page, 'Afgørelse om indsatser');
@@ -232,6 +263,9 @@ async function main() {
       assert(alert.includes('Noget i formularen skal rettes') && alert.includes('Dine ønsker: skal udfyldes'),
         `validation alert: ${alert}`);
       assert(await page.$eval('#oensker', (el) => el.getAttribute('aria-invalid')) === 'true', 'field not marked invalid');
+      const describedBy = await page.$eval('#oensker', (el) => el.getAttribute('aria-describedby'));
+      const message = await page.$eval(`#${describedBy.split(' ')[1]}`, (el) => el.textContent);
+      assert(message.startsWith('Dine ønsker'), `the field is not described by its error: ${describedBy}, ${message}`);
       await accessible(page, 'review page with errors');
       await page.type('#oensker', 'Jeg vil gerne have et job i en butik.');
       await page.type('#barrierer', 'Jeg har ondt i ryggen og sover dårligt.');
@@ -281,7 +315,7 @@ async function main() {
       const rendered = await page.$$eval('[data-section-id]', (els) => els.map((e) => e.getAttribute('data-section-id')));
       const missing = ids.filter((id) => !rendered.some((r) => r.endsWith(`/operation/${id}`)));
       assert(missing.length === 0, `operations not rendered: ${missing.join(', ')}`);
-      await screenshot(page, 'docs');
+      await screenshot(page, 'docs', false);
     });
   } finally {
     await browser.close();
