@@ -9,7 +9,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 .SUFFIXES:
 
-PKGS := libulfius libmicrohttpd jansson libjwt libpq libcrypto
+PKGS := libulfius libmicrohttpd jansson libjwt libpq libcrypto libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 

@@ -4,9 +4,11 @@
 # password-less sudo it uses sudo; otherwise it prints the exact command and stops.
 set -euo pipefail
 
+# libcurl4-gnutls-dev, not -openssl-dev: Debian 12's libulfius-dev depends on the GnuTLS
+# flavour and the two -dev packages conflict (installing one removes libulfius-dev).
 packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
           libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev libssl-dev
-          libcriterion-dev postgresql-15 postgresql-client-15)
+          libcriterion-dev libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
 # node builds the API docs page (scripts/docs.sh) that every build embeds.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 for extra in "$@"; do

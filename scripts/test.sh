@@ -26,8 +26,9 @@ cleanup() {
         kill -TERM "$service_pid" 2>/dev/null
         wait "$service_pid" 2>/dev/null
     fi
-    [ -f "$state/idp/idp.env" ] && scripts/idp.sh stop "$state/idp" >/dev/null 2>&1
     scripts/pg.sh destroy "$name" >/dev/null 2>&1
+    scripts/idp.sh stop "$state/idp" >/dev/null 2>&1
+    scripts/idp.sh stop "$state/idp-other" >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -97,14 +98,23 @@ fi
 service_port=$(free_port) || exit 1
 export FREMDRIFT_PORT=$service_port
 
-# The development IdP (tests/idp), which the portal signs citizens in with; it must know
-# the portal's address, so it starts once the service's port is chosen.
-export IDP_PORTAL_REDIRECT_URIS="http://127.0.0.1:$service_port/portal/"
-scripts/idp.sh start "$state/idp" >/dev/null || { echo "the development IdP did not start" >&2; exit 1; }
+# The development identity provider (tests/idp), started before the service, which reads
+# its keys at start-up; and a second one the service is not configured for. The JWKS's
+# short max-age makes the service refresh every 2 s, so rotation and outage tests are quick.
+IDP_JWKS_MAX_AGE=2 IDP_PORTAL_REDIRECT_URIS="http://127.0.0.1:$service_port/portal/" \
+    scripts/idp.sh start "$state/idp" >/dev/null || exit 1
+scripts/idp.sh start "$state/idp-other" >/dev/null || exit 1
+export FREMDRIFT_TEST_IDP_ISSUER FREMDRIFT_TEST_OTHER_IDP_ISSUER
 FREMDRIFT_TEST_IDP_ISSUER=$(sed -n 's/^FREMDRIFT_TEST_IDP_ISSUER=//p' "$state/idp/idp.env")
-export FREMDRIFT_TEST_IDP_ISSUER
+FREMDRIFT_TEST_OTHER_IDP_ISSUER=$(sed -n 's/^FREMDRIFT_TEST_IDP_ISSUER=//p' "$state/idp-other/idp.env")
+export FREMDRIFT_TEST_PORTAL_REDIRECT="http://127.0.0.1:$service_port/portal/"
+# One IdP for citizens and staff: a `roles` claim names a staff role; without it the token
+# is a citizen's, identified by NemLog-in's CPR claim (see the README, identity providers).
+export FREMDRIFT_OIDC_ISSUERS="[{\"issuer\": \"$FREMDRIFT_TEST_IDP_ISSUER\", \"claims\": {\"role\": \"citizen\",
+  \"role_claim\": \"roles\", \"cpr_claim\": \"dk:gov:saml:attribute:CprNumberIdentifier\"}}]"
+export FREMDRIFT_OIDC_REFRESH_MIN_S=1 FREMDRIFT_OIDC_UNKNOWN_KID_INTERVAL_S=5
+# The citizen's portal signs in with the same IdP.
 export FREMDRIFT_PORTAL_ISSUER=$FREMDRIFT_TEST_IDP_ISSUER FREMDRIFT_PORTAL_SCOPE="openid fremdrift"
-
 "$asan/fremdrift" serve > "$state/service.log" 2>&1 &
 service_pid=$!
 wait_ready "http://127.0.0.1:$service_port/readyz" "$service_pid" || {
@@ -121,9 +131,6 @@ export FREMDRIFT_TEST_RECORD="$state/responses.jsonl"
 export FREMDRIFT_TEST_SERVICE_LOG="$state/service.log"
 
 export FREMDRIFT_TEST_TOKEN_TOOL="$asan/fremdrift-token"
-# The service does not verify the dev IdP's tokens yet (the JWKS part of issue 11): the
-# browser's API calls carry a development token of the signed-in citizen meanwhile.
-export FREMDRIFT_TEST_PORTAL_API_TOKEN=dev
 # Outside the throwaway state, which is deleted at the end: the screenshots stay to be seen.
 export FREMDRIFT_TEST_BROWSER_OUT="$repo/var/test-output/browser"
 run_browser() {
@@ -137,7 +144,9 @@ elif [ -n "$only" ]; then
     run_suite selected "$asan/integration-tests" --filter "$only" --jobs 1
 else
     run_suite unit "$asan/unit-tests" --jobs 2
-    run_suite integration "$asan/integration-tests" --filter '!(resilience)/*' --jobs 4
+    run_suite integration "$asan/integration-tests" --filter '!(resilience|oidc)/*' --jobs 4
+    # One at a time: these rotate the IdP's keys and take its JWKS down.
+    run_suite oidc "$asan/integration-tests" --filter 'oidc/*' --jobs 1
     run_suite resilience "$asan/integration-tests" --filter 'resilience/*' --jobs 1
     run_browser
 fi

@@ -25,6 +25,7 @@
 
 struct keyset {
     size_t n;
+    size_t cap;
     struct token_key keys[];
 };
 
@@ -113,19 +114,72 @@ static size_t count_occurrences(const char *buf, size_t len, const char *needle)
     return count;
 }
 
+/* Why pkey cannot verify alg, or NULL. libjwt and OpenSSL check EVP_PKEY_id() against the
+ * algorithm, so both ids must match. */
+static const char *check_key_type(EVP_PKEY *pkey, const char *alg)
+{
+    char group[64];
+
+    if (strcmp(alg, "ES256") == 0) {
+        if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC || EVP_PKEY_get_id(pkey) != EVP_PKEY_EC
+            || EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) != 1
+            || strcmp(group, "prime256v1") != 0)
+            return "ES256 needs an EC P-256 public key";
+        return NULL;
+    }
+    if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA || EVP_PKEY_get_id(pkey) != EVP_PKEY_RSA)
+        return "RS256 needs an RSA public key";
+    if (EVP_PKEY_get_bits(pkey) < KEYS_RSA_MIN_BITS)
+        return "RS256 needs an RSA key of at least 2048 bits";
+    return NULL;
+}
+
+/* Checks pkey for key->alg and stores it in key with its re-encoded PEM (both owned by the
+ * key). Returns NULL or a message. */
+static const char *store_public_key(struct token_key *key, EVP_PKEY *pkey)
+{
+    const char *msg = check_key_type(pkey, key->alg);
+    BIO *out = NULL;
+    char *data;
+    long data_len;
+
+    if (msg != NULL)
+        goto done;
+    out = BIO_new(BIO_s_mem());
+    if (out == NULL || PEM_write_bio_PUBKEY(out, pkey) != 1) {
+        msg = "cannot re-encode the public key";
+        goto done;
+    }
+    data_len = BIO_get_mem_data(out, &data);
+    key->pem = malloc((size_t)data_len + 1);
+    if (key->pem == NULL || EVP_PKEY_up_ref(pkey) != 1) {
+        free(key->pem);
+        key->pem = NULL;
+        msg = "out of memory";
+        goto done;
+    }
+    memcpy(key->pem, data, (size_t)data_len);
+    key->pem[data_len] = '\0';
+    key->pem_len = (size_t)data_len;
+    key->pkey = pkey;
+
+done:
+    /* Leave no stale errors in this thread's queue for a later OpenSSL caller to misread. */
+    ERR_clear_error();
+    BIO_free(out);
+    return msg;
+}
+
 /*
- * Checks that buf holds exactly one public key matching alg and stores its re-encoded PEM
- * (malloc'd, owned by the key) in key. Returns NULL or a message for the caller to wrap.
- * Re-encoding hands libjwt exactly the key that was checked, not the file's other bytes.
+ * Checks that buf holds exactly one public key matching alg and stores it in key.
+ * Returns NULL or a message for the caller to wrap. Re-encoding hands the verifier exactly
+ * the key that was checked, not the file's other bytes.
  */
 static const char *load_public_key(struct token_key *key, const char *buf, size_t len)
 {
     const char *msg = NULL;
     EVP_PKEY *pkey = NULL;
-    BIO *in = NULL, *out = NULL;
-    char group[64];
-    char *data;
-    long data_len;
+    BIO *in = NULL;
 
     /* Covers PKCS#8, encrypted PKCS#8 and the traditional "EC/RSA PRIVATE KEY" blocks. */
     if (count_occurrences(buf, len, "PRIVATE KEY") > 0)
@@ -143,47 +197,12 @@ static const char *load_public_key(struct token_key *key, const char *buf, size_
         msg = "is not a PEM public key (-----BEGIN PUBLIC KEY-----)";
         goto done;
     }
-
-    /* libjwt checks EVP_PKEY_id() against the algorithm, so both ids must match. */
-    if (strcmp(key->alg, "ES256") == 0) {
-        if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC || EVP_PKEY_get_id(pkey) != EVP_PKEY_EC
-            || EVP_PKEY_get_group_name(pkey, group, sizeof(group), NULL) != 1
-            || strcmp(group, "prime256v1") != 0) {
-            msg = "ES256 needs an EC P-256 public key";
-            goto done;
-        }
-    } else {
-        if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA || EVP_PKEY_get_id(pkey) != EVP_PKEY_RSA) {
-            msg = "RS256 needs an RSA public key";
-            goto done;
-        }
-        if (EVP_PKEY_get_bits(pkey) < KEYS_RSA_MIN_BITS) {
-            msg = "RS256 needs an RSA key of at least 2048 bits";
-            goto done;
-        }
-    }
-
-    out = BIO_new(BIO_s_mem());
-    if (out == NULL || PEM_write_bio_PUBKEY(out, pkey) != 1) {
-        msg = "cannot re-encode the public key";
-        goto done;
-    }
-    data_len = BIO_get_mem_data(out, &data);
-    key->pem = malloc((size_t)data_len + 1);
-    if (key->pem == NULL) {
-        msg = "out of memory";
-        goto done;
-    }
-    memcpy(key->pem, data, (size_t)data_len);
-    key->pem[data_len] = '\0';
-    key->pem_len = (size_t)data_len;
+    msg = store_public_key(key, pkey);
 
 done:
-    /* Leave no stale errors in this thread's queue for a later OpenSSL caller to misread. */
     ERR_clear_error();
     EVP_PKEY_free(pkey);
     BIO_free(in);
-    BIO_free(out);
     return msg;
 }
 
@@ -227,7 +246,9 @@ static int load_entry(const char *path, size_t i, json_t *entry, struct token_ke
     }
     strcpy(key->kid, values[0]);
 
-    /* Pinning one algorithm per key is what stops none/HS256 algorithm confusion. */
+    /* Pinning one algorithm per key is what stops none/HS256 algorithm confusion. Our own
+     * signers (token_sign.c) make every ES256 signature low-S, so the key file asks it. */
+    key->low_s_only = 1;
     if (strcmp(values[1], "ES256") != 0 && strcmp(values[1], "RS256") != 0) {
         set_err(err, errlen, "%s: keys[%zu].alg: \"%.16s\" is not accepted (ES256 or RS256 only)",
                 path, i, values[1]);
@@ -300,7 +321,7 @@ struct keyset *keyset_load(const char *path, char *err, size_t errlen)
         goto fail;
     }
 
-    ks = calloc(1, sizeof(*ks) + n * sizeof(ks->keys[0]));
+    ks = keyset_new(n);
     if (ks == NULL) {
         set_err(err, errlen, "%s: out of memory", path);
         goto fail;
@@ -330,8 +351,10 @@ void keyset_free(struct keyset *ks)
 {
     if (ks == NULL)
         return;
-    for (size_t i = 0; i < ks->n; i++)
+    for (size_t i = 0; i < ks->n; i++) {
         free(ks->keys[i].pem);
+        EVP_PKEY_free(ks->keys[i].pkey);
+    }
     free(ks);
 }
 
@@ -349,4 +372,106 @@ const struct token_key *keyset_find(const struct keyset *ks, const char *kid)
             return &ks->keys[i];
     }
     return NULL;
+}
+
+const struct token_key *keyset_find_for(const struct keyset *ks, const char *issuer,
+                                        const char *kid)
+{
+    if (ks == NULL || kid == NULL)
+        return NULL;
+    for (size_t i = 0; issuer != NULL && i < ks->n; i++) {
+        if (strcmp(ks->keys[i].kid, kid) == 0 && strcmp(ks->keys[i].issuer, issuer) == 0)
+            return &ks->keys[i];
+    }
+    return keyset_find(ks, kid);
+}
+
+struct keyset *keyset_new(size_t capacity)
+{
+    struct keyset *ks = calloc(1, sizeof(*ks) + capacity * sizeof(ks->keys[0]));
+
+    if (ks != NULL)
+        ks->cap = capacity;
+    return ks;
+}
+
+static int jwk_kid_valid(const char *kid)
+{
+    size_t len = strlen(kid);
+
+    if (len == 0 || len > KEYS_JWK_KID_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (kid[i] <= 0x20 || kid[i] >= 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+const char *keyset_add(struct keyset *ks, const char *kid, const char *alg, const char *issuer,
+                       EVP_PKEY *pkey, int low_s_only)
+{
+    struct token_key *key;
+    const char *msg;
+
+    if (ks == NULL || ks->n == ks->cap)
+        return "key set is full";
+    if (kid == NULL || !jwk_kid_valid(kid))
+        return "kid must be 1..128 printable ASCII characters";
+    if (alg == NULL || (strcmp(alg, "ES256") != 0 && strcmp(alg, "RS256") != 0))
+        return "alg must be ES256 or RS256";
+    if (issuer == NULL || issuer[0] == '\0' || strlen(issuer) > KEYS_ISSUER_MAX)
+        return "issuer must be 1..255 characters";
+    key = &ks->keys[ks->n];
+    memset(key, 0, sizeof(*key));
+    strcpy(key->kid, kid);
+    strcpy(key->alg, alg);
+    strcpy(key->issuer, issuer);
+    key->low_s_only = low_s_only;
+    msg = store_public_key(key, pkey);
+    if (msg == NULL)
+        ks->n++;
+    return msg;
+}
+
+struct keyset *keyset_merge(struct keyset *const *sets, size_t n)
+{
+    size_t total = 0;
+    struct keyset *ks;
+
+    for (size_t i = 0; i < n; i++)
+        total += keyset_count(sets[i]);
+    ks = keyset_new(total);
+    if (ks == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < keyset_count(sets[i]); j++) {
+            const struct token_key *from = &sets[i]->keys[j];
+            struct token_key *to = &ks->keys[ks->n];
+            *to = *from;
+            to->pem = malloc(from->pem_len + 1);
+            if (to->pem == NULL || EVP_PKEY_up_ref(from->pkey) != 1) {
+                free(to->pem);
+                keyset_free(ks);
+                return NULL;
+            }
+            memcpy(to->pem, from->pem, from->pem_len + 1);
+            ks->n++;
+        }
+    }
+    return ks;
+}
+
+int keyset_equal(const struct keyset *a, const struct keyset *b)
+{
+    if (keyset_count(a) != keyset_count(b))
+        return 0;
+    for (size_t i = 0; i < keyset_count(a); i++) {
+        const struct token_key *x = &a->keys[i], *y = &b->keys[i];
+        if (strcmp(x->kid, y->kid) != 0 || strcmp(x->alg, y->alg) != 0
+            || strcmp(x->issuer, y->issuer) != 0 || x->low_s_only != y->low_s_only
+            || x->pem_len != y->pem_len || memcmp(x->pem, y->pem, x->pem_len) != 0)
+            return 0;
+    }
+    return 1;
 }

@@ -1,16 +1,18 @@
 /*
  * Verifies bearer tokens. Every check lives in token_verify(), in the order to review them.
- * Header and claims are decoded here, not by libjwt, because libjwt 1.10.2 verifies with
- * whatever algorithm the token names, checks no claim and lets duplicate names through
- * (see shared/STACK.md); libjwt only verifies the signature, and sigcache.c memoises that.
+ * Header and claims are decoded here, and the signature checked with OpenSSL (auth/jws.c),
+ * not by libjwt: libjwt 1.10.2 verifies with whatever algorithm the token names, checks no
+ * claim, lets duplicate names through and refuses RFC 9068 `typ: at+jwt` (see
+ * shared/STACK.md). sigcache.c memoises verified signatures.
  */
 #include "auth/token.h"
 
 #include <string.h>
 
 #include <jansson.h>
-#include <jwt.h>
 
+#include "auth/b64url.h"
+#include "auth/jws.h"
 #include "law/cpr.h"
 
 #define TOKEN_SUB_MAX 128
@@ -18,60 +20,8 @@
 /* claims.exp must hold any integer jansson accepts, or a huge exp would wrap. */
 _Static_assert(sizeof(long) >= sizeof(json_int_t), "struct claims.exp is narrower than json_int_t");
 
-static const char *const roles[] = {
-    "citizen", "caseworker", "team_lead", "integration", "appeals_board", "auditor",
-};
-
 /* Header fields that point at keys: never fetched or trusted; keys come from configuration. */
 static const char *const key_reference_fields[] = { "jku", "x5u", "jwk", "x5c" };
-
-static int b64url_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
-/*
- * Unpadded base64url with no impossible length and no stray low bits, so one token has
- * exactly one spelling (callers may key rate limits or logs on it).
- */
-static int segment_canonical(const char *s, size_t len)
-{
-    if (len % 4 == 1)
-        return 0;
-    if (len % 4 == 2)
-        return (b64url_value(s[len - 1]) & 0x0f) == 0;
-    if (len % 4 == 3)
-        return (b64url_value(s[len - 1]) & 0x03) == 0;
-    return 1;
-}
-
-/* Decodes a segment that passed segment_canonical(); dst must hold len * 3 / 4 bytes. */
-static size_t b64url_decode(const char *s, size_t len, unsigned char *dst)
-{
-    unsigned int acc = 0;
-    int bits = 0;
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        acc = ((acc << 6) | (unsigned int)b64url_value(s[i])) & 0xffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            dst[n++] = (unsigned char)(acc >> bits);
-        }
-    }
-    return n;
-}
 
 static int digits_exactly(const char *s, size_t n)
 {
@@ -82,15 +32,6 @@ static int digits_exactly(const char *s, size_t n)
             return 0;
     }
     return 1;
-}
-
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (list[i] != NULL && strcmp(s, list[i]) == 0)
-            return 1;
-    }
-    return 0;
 }
 
 /* RFC 7519 allows a string or an array of strings; anything else, even mixed, is refused. */
@@ -131,6 +72,76 @@ static int subject_valid(const char *sub)
     return 1;
 }
 
+/* The claim map for iss, or NULL when iss is not an accepted issuer. */
+static const struct claim_map *issuer_map(const struct token_policy *pol, const char *iss)
+{
+    if (iss == NULL)
+        return NULL;
+    for (size_t i = 0; i < pol->n_mapped; i++) {
+        if (pol->mapped[i].issuer != NULL && pol->mapped[i].map != NULL
+            && strcmp(iss, pol->mapped[i].issuer) == 0)
+            return pol->mapped[i].map;
+    }
+    for (size_t i = 0; i < pol->n_issuers; i++) {
+        if (pol->issuers[i] != NULL && strcmp(iss, pol->issuers[i]) == 0)
+            return &claim_map_default;
+    }
+    return NULL;
+}
+
+/* Splits token into at most three canonical base64url segments; their count, or -1. */
+static int split_segments(const char *token, size_t len, size_t seg_len[3])
+{
+    size_t n_seg = 0, seg_start = 0;
+
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && token[i] != '.')
+            continue;
+        if (n_seg == 3 || !b64url_canonical(token + seg_start, i - seg_start))
+            return -1;
+        seg_len[n_seg++] = i - seg_start;
+        seg_start = i + 1;
+    }
+    return (int)n_seg;
+}
+
+/* The JSON object in segment s[0..len), duplicates refused; NULL when it is not one. */
+static json_t *decode_object(const char *s, size_t len, unsigned char *scratch)
+{
+    size_t n = b64url_decode(s, len, scratch);
+    json_t *obj = json_loadb((const char *)scratch, n, JSON_REJECT_DUPLICATES, NULL);
+
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+int token_peek_issuer(const char *token, char *issuer, size_t cap)
+{
+    unsigned char scratch[TOKEN_MAX_LEN / 4 * 3];
+    size_t len, seg_len[3] = { 0, 0, 0 };
+    json_t *claims;
+    const char *iss;
+    int rc = -1;
+
+    issuer[0] = '\0';
+    if (token == NULL)
+        return -1;
+    len = strnlen(token, TOKEN_MAX_LEN + 1);
+    if (len > TOKEN_MAX_LEN || split_segments(token, len, seg_len) != 3)
+        return -1;
+    claims = decode_object(token + seg_len[0] + 1, seg_len[1], scratch);
+    iss = json_string_value(json_object_get(claims, "iss"));
+    if (iss != NULL && strlen(iss) < cap) {
+        strcpy(issuer, iss);
+        rc = 0;
+    }
+    json_decref(claims);
+    return rc;
+}
+
 enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
                                const struct token_policy *pol, const char *token, time_t now,
                                struct claims *out)
@@ -138,48 +149,40 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
     enum token_result res = TOKEN_OK;
     unsigned char segment_bytes[TOKEN_MAX_LEN / 4 * 3];
     unsigned char digest[SIGCACHE_DIGEST_LEN];
-    size_t len, decoded_len, n_seg = 0, seg_start = 0, seg_len[3] = { 0, 0, 0 };
+    size_t len, sig_len, seg_len[3] = { 0, 0, 0 };
     json_t *header = NULL, *claims = NULL, *nbf, *iat, *typ;
-    const char *alg, *kid, *iss, *sub, *role, *cpr = NULL, *municipality = NULL;
+    const char *alg, *kid, *iss, *sub, *typ_name, *cpr = NULL, *municipality = NULL;
+    const struct claim_map *map;
     const struct token_key *key;
-    json_int_t exp;
-    jwt_t *jwt = NULL;
+    json_int_t exp, max_lifetime;
     int citizen, national, cached = 0;
-    char cpr_checked[11];
+    char cpr_checked[11], role[16];
 
     if (out == NULL)
         return TOKEN_POLICY_INVALID;
     memset(out, 0, sizeof(*out));
-    if (ks == NULL || pol == NULL || pol->issuers == NULL || pol->n_issuers == 0
-        || pol->audience == NULL || pol->leeway_s < 0 || pol->leeway_s > TOKEN_LEEWAY_MAX)
+    if (ks == NULL || pol == NULL || (pol->issuers == NULL && pol->n_issuers > 0)
+        || (pol->mapped == NULL && pol->n_mapped > 0) || pol->n_issuers + pol->n_mapped == 0
+        || pol->audience == NULL || pol->leeway_s < 0 || pol->leeway_s > TOKEN_LEEWAY_MAX
+        || pol->max_lifetime_s < 0)
         return TOKEN_POLICY_INVALID;
+    max_lifetime = pol->max_lifetime_s > 0 ? pol->max_lifetime_s : TOKEN_DEFAULT_MAX_LIFETIME_S;
 
-    /* 1. Shape: three canonical base64url segments within the size limit. */
+    /* 1. Shape: three canonical base64url segments within the size limit. Canonical, so
+     * one token has exactly one spelling (callers may key rate limits or logs on it). */
     if (token == NULL || token[0] == '\0')
         return TOKEN_MISSING;
     len = strnlen(token, TOKEN_MAX_LEN + 1);
     if (len > TOKEN_MAX_LEN)
         return TOKEN_TOO_LONG;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && token[i] != '.') {
-            if (b64url_value(token[i]) < 0)
-                return TOKEN_MALFORMED;
-            continue;
-        }
-        if (n_seg == 3 || !segment_canonical(token + seg_start, i - seg_start))
-            return TOKEN_MALFORMED;
-        seg_len[n_seg++] = i - seg_start;
-        seg_start = i + 1;
-    }
     /* An empty signature passes here so that `alg: none` is reported as the algorithm
      * confusion it is (step 3); no accepted algorithm verifies an empty signature. */
-    if (n_seg != 3 || seg_len[0] == 0 || seg_len[1] == 0)
+    if (split_segments(token, len, seg_len) != 3 || seg_len[0] == 0 || seg_len[1] == 0)
         return TOKEN_MALFORMED;
 
-    /* 2. Header, decoded by us with duplicates refused, so libjwt and we read the same alg. */
-    decoded_len = b64url_decode(token, seg_len[0], segment_bytes);
-    header = json_loadb((const char *)segment_bytes, decoded_len, JSON_REJECT_DUPLICATES, NULL);
-    if (!json_is_object(header)) {
+    /* 2. Header, decoded by us with duplicates refused. */
+    header = decode_object(token, seg_len[0], segment_bytes);
+    if (header == NULL) {
         res = TOKEN_HEADER_INVALID;
         goto done;
     }
@@ -193,11 +196,11 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
         res = TOKEN_HEADER_KID_MISSING;
         goto done;
     }
-    /* libjwt itself fails any typ but JWT (case-insensitively) with EINVAL, so RFC 9068
-     * "at+jwt" access tokens cannot be accepted; we refuse them here with a clear reason,
-     * and require the exact spelling. */
+    /* "JWT", or RFC 9068's "at+jwt" for access tokens, in exactly these spellings. */
     typ = json_object_get(header, "typ");
-    if (typ != NULL && !(json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0)) {
+    typ_name = json_string_value(typ);
+    if (typ != NULL
+        && !(typ_name != NULL && (strcmp(typ_name, "JWT") == 0 || strcmp(typ_name, "at+jwt") == 0))) {
         res = TOKEN_HEADER_TYP_REJECTED;
         goto done;
     }
@@ -213,9 +216,18 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
         }
     }
 
+    /* Claims, decoded by us from the very bytes the signature covers, with duplicate names
+     * refused. Decoded before the signature is checked only so that `iss` can pick among
+     * issuers' keys with one kid; nothing in them is trusted until step 5. */
+    claims = decode_object(token + seg_len[0] + 1, seg_len[1], segment_bytes);
+    if (claims == NULL) {
+        res = TOKEN_CLAIMS_INVALID;
+        goto done;
+    }
+
     /* 3. The key, and its pinned algorithm: the exact, case-sensitive name. This is what
      * stops none/NoNe, HS256-with-the-public-key-as-secret and RS/ES swaps. */
-    key = keyset_find(ks, kid);
+    key = keyset_find_for(ks, json_string_value(json_object_get(claims, "iss")), kid);
     if (key == NULL) {
         res = TOKEN_UNKNOWN_KID;
         goto done;
@@ -226,37 +238,32 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
     }
 
     /* 4. Signature. A hit means this exact token string (all 32 digest bytes) passed every
-     * check before under this key set, so its signature is known good and libjwt's parse of
-     * the PEM key (~270 us on OpenSSL 3) is skipped. A failed digest only loses the cache. */
+     * check before under this key set, so its signature is known good. A failed digest only
+     * loses the cache. */
     if (sigs != NULL && sigcache_digest(sigs, token, len, digest) != 0)
         sigs = NULL;
     if (sigs != NULL)
         cached = sigcache_lookup(sigs, digest, now);
-    /* Otherwise libjwt, with the pinned key (never NULL: libjwt then skips verification),
-     * then the algorithm it actually used, in case its header reading ever differs from ours. */
     if (!cached) {
-        if (jwt_decode(&jwt, token, (const unsigned char *)key->pem, (int)key->pem_len) != 0) {
+        unsigned char sig[TOKEN_MAX_LEN / 4 * 3];
+        size_t signed_len = seg_len[0] + 1 + seg_len[1];
+        sig_len = b64url_decode(token + signed_len + 1, seg_len[2], sig);
+        switch (jws_verify(key->pkey, key->alg, token, signed_len, sig, sig_len, key->low_s_only)) {
+        case JWS_OK:
+            break;
+        case JWS_HIGH_S:
+            res = TOKEN_HIGH_S;
+            goto done;
+        case JWS_KEY_MISMATCH:
+            res = TOKEN_ALG_MISMATCH;
+            goto done;
+        case JWS_BAD_SIGNATURE:
             res = TOKEN_BAD_SIGNATURE;
             goto done;
         }
-        if (jwt_get_alg(jwt) != jwt_str_alg(key->alg)) {
-            jwt_free(jwt);
-            res = TOKEN_ALG_MISMATCH;
-            goto done;
-        }
-        jwt_free(jwt);
     }
 
-    /* 5. Claims, decoded by us from the very bytes the signature covers, on a hit and a miss
-     * alike, with duplicate names refused: libjwt keeps the last of two "role" claims. */
-    decoded_len = b64url_decode(token + seg_len[0] + 1, seg_len[1], segment_bytes);
-    claims = json_loadb((const char *)segment_bytes, decoded_len, JSON_REJECT_DUPLICATES, NULL);
-    if (!json_is_object(claims)) {
-        res = TOKEN_CLAIMS_INVALID;
-        goto done;
-    }
-
-    /* Types first: libjwt's getters would read a string or float exp as 0. */
+    /* 5. Claims. Types first: a string or float exp must not read as 0. */
     if (!json_is_integer(json_object_get(claims, "exp"))) {
         res = TOKEN_EXP_INVALID;
         goto done;
@@ -281,8 +288,22 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
         res = TOKEN_NOT_YET_VALID;
         goto done;
     }
+    /* A token dated in the future came from a clock or a signer not to be trusted. */
+    if (iat != NULL && (json_int_t)now + pol->leeway_s < json_integer_value(iat)) {
+        res = TOKEN_ISSUED_IN_FUTURE;
+        goto done;
+    }
+    /* A stolen long-lived token is a long-lived key: cap exp - iat, and without iat the time
+     * left (exp - now). Both sides are bounded above (now + leeway >= iat, exp >= now -
+     * leeway), and the subtractions are arranged so that no hostile value can overflow. */
+    if (iat != NULL ? exp - max_lifetime > json_integer_value(iat)
+                    : exp - max_lifetime > (json_int_t)now) {
+        res = TOKEN_LIFETIME_TOO_LONG;
+        goto done;
+    }
     iss = json_string_value(json_object_get(claims, "iss"));
-    if (iss == NULL || !in_list(iss, pol->issuers, pol->n_issuers)) {
+    map = issuer_map(pol, iss);
+    if (map == NULL) {
         res = TOKEN_ISSUER_UNKNOWN;
         goto done;
     }
@@ -300,8 +321,8 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
         res = TOKEN_SUBJECT_INVALID;
         goto done;
     }
-    role = json_string_value(json_object_get(claims, "role"));
-    if (role == NULL || !in_list(role, roles, sizeof(roles) / sizeof(roles[0]))) {
+    /* The role, CPR and municipality under the issuer's own claim names (claim_map.h). */
+    if (claim_map_role(map, claims, role) != 0) {
         res = TOKEN_ROLE_INVALID;
         goto done;
     }
@@ -311,21 +332,21 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
     citizen = strcmp(role, "citizen") == 0;
     national = strcmp(role, "appeals_board") == 0;
     if (citizen) {
-        cpr = json_string_value(json_object_get(claims, "cpr"));
+        cpr = json_string_value(json_object_get(claims, map->cpr_claim));
         if (!digits_exactly(cpr, 10) || cpr_validate(cpr, cpr_checked) != 0) {
             res = TOKEN_CPR_INVALID;
             goto done;
         }
     } else if (!national) {
-        municipality = json_string_value(json_object_get(claims, "municipality"));
+        municipality = json_string_value(json_object_get(claims, map->municipality_claim));
         if (!digits_exactly(municipality, 3)) {
             res = TOKEN_MUNICIPALITY_INVALID;
             goto done;
         }
     }
 
-    /* Lengths were bounded above: role by the list, sub by TOKEN_SUB_MAX, iss by equality
-     * with the key's issuer (at most KEYS_ISSUER_MAX). */
+    /* Lengths were bounded above: role by claim_map_role, sub by TOKEN_SUB_MAX, iss by
+     * equality with the key's issuer (at most KEYS_ISSUER_MAX). */
     strcpy(out->role, role);
     strcpy(out->sub, sub);
     strcpy(out->issuer, iss);
@@ -335,7 +356,7 @@ enum token_result token_verify(const struct keyset *ks, struct sigcache *sigs,
         strcpy(out->municipality, municipality);
     out->exp = (long)exp;
 
-    /* Only now, with every check passed, may the token be trusted without libjwt. */
+    /* Only now, with every check passed, may the token be trusted without a signature check. */
     if (sigs != NULL && !cached)
         sigcache_add(sigs, digest, (int64_t)exp, now);
 
@@ -365,7 +386,7 @@ const char *token_result_text(enum token_result result)
     case TOKEN_HEADER_KID_MISSING:
         return "token header has no kid";
     case TOKEN_HEADER_TYP_REJECTED:
-        return "token typ must be JWT";
+        return "token typ must be JWT or at+jwt";
     case TOKEN_HEADER_CRIT_REJECTED:
         return "token header crit is not supported";
     case TOKEN_HEADER_KEY_REFERENCE:
@@ -376,6 +397,8 @@ const char *token_result_text(enum token_result result)
         return "token alg does not match its key";
     case TOKEN_BAD_SIGNATURE:
         return "token signature is invalid";
+    case TOKEN_HIGH_S:
+        return "token ES256 signature is not in low-S form";
     case TOKEN_CLAIMS_INVALID:
         return "token claims are not a JSON object";
     case TOKEN_EXP_INVALID:
@@ -388,6 +411,10 @@ const char *token_result_text(enum token_result result)
         return "token has expired";
     case TOKEN_NOT_YET_VALID:
         return "token is not yet valid";
+    case TOKEN_ISSUED_IN_FUTURE:
+        return "token iat is in the future";
+    case TOKEN_LIFETIME_TOO_LONG:
+        return "token lifetime (exp - iat) is longer than allowed";
     case TOKEN_ISSUER_UNKNOWN:
         return "token issuer is not accepted";
     case TOKEN_ISSUER_KEY_MISMATCH:
@@ -397,11 +424,11 @@ const char *token_result_text(enum token_result result)
     case TOKEN_SUBJECT_INVALID:
         return "token sub is missing or invalid";
     case TOKEN_ROLE_INVALID:
-        return "token role is missing or unknown";
+        return "token role is missing, unknown, ambiguous or not allowed for its issuer";
     case TOKEN_MUNICIPALITY_INVALID:
-        return "staff token needs municipality as a 3-digit string";
+        return "staff token needs its municipality claim as a 3-digit string";
     case TOKEN_CPR_INVALID:
-        return "citizen token needs cpr as a 10-digit string";
+        return "citizen token needs its CPR claim as a 10-digit string";
     }
     return "token rejected";
 }

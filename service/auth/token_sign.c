@@ -11,7 +11,29 @@
 #include <jwt.h>
 #include <openssl/crypto.h>
 
+#include "auth/b64url.h"
+#include "auth/jws.h"
+
 #define TOKEN_SIGN_PEM_MAX 65536
+
+/* OpenSSL, under libjwt, leaves half its ECDSA signatures with a high s, which the
+ * verifier refuses (auth/jws.h): replace s by n - s, in place (the length is unchanged). */
+static int make_low_s(char *token)
+{
+    char *dot = strrchr(token, '.');
+    unsigned char sig[JWS_ES256_SIG_LEN + 3];
+    size_t len;
+
+    if (dot == NULL || !b64url_canonical(dot + 1, strlen(dot + 1)))
+        return -1;
+    len = strlen(dot + 1);
+    if (len != (JWS_ES256_SIG_LEN * 4 + 2) / 3)
+        return -1;
+    b64url_decode(dot + 1, len, sig);
+    if (jws_es256_make_low_s(sig))
+        b64url_encode(sig, JWS_ES256_SIG_LEN, dot + 1);
+    return 0;
+}
 
 char *token_sign(const char *private_pem_path, const char *alg, const char *kid,
                  json_t *claims, char *err, size_t errlen)
@@ -55,6 +77,11 @@ char *token_sign(const char *private_pem_path, const char *alg, const char *kid,
     token = jwt_encode_str(jwt);
     if (token == NULL)
         msg = "cannot sign: is the key a private key of the alg's type?";
+    else if (strcmp(alg, "ES256") == 0 && make_low_s(token) != 0) {
+        free(token);
+        token = NULL;
+        msg = "libjwt made an ES256 signature that is not 64 bytes";
+    }
 
 done:
     if (msg != NULL && err != NULL && errlen > 0)

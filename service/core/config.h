@@ -27,6 +27,15 @@ struct config {
     char jwt_issuers[1024];
     char jwt_audience[256];
     int jwt_leeway_s;
+    int jwt_max_lifetime_s;
+
+    char oidc_issuers[4096];
+    int oidc_refresh_min_s;
+    int oidc_refresh_max_s;
+    int oidc_unknown_kid_interval_s;
+    int oidc_timeout_s;
+    int oidc_max_bytes;
+    char oidc_ca_file[512];
 
     char cpr_key_file[512];
     char cpr_hash_key_file[512];

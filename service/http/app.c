@@ -37,8 +37,13 @@ int app_init(struct app *app)
     app->policy.n_issuers = split_list(app->issuer_buf, app->issuers, APP_MAX_ISSUERS);
     app->policy.audience = app->cfg.jwt_audience;
     app->policy.leeway_s = app->cfg.jwt_leeway_s;
-    if (app->policy.n_issuers == 0) {
-        fprintf(stderr, "config: FREMDRIFT_JWT_ISSUERS names no issuer\n");
+    app->policy.max_lifetime_s = app->cfg.jwt_max_lifetime_s;
+    if (app->cfg.jwt_keys_file[0] != '\0' && app->policy.n_issuers == 0) {
+        fprintf(stderr, "config: FREMDRIFT_JWT_ISSUERS names no issuer for FREMDRIFT_JWT_KEYS\n");
+        return -1;
+    }
+    if (app->cfg.oidc_refresh_min_s > app->cfg.oidc_refresh_max_s) {
+        fprintf(stderr, "config: FREMDRIFT_OIDC_REFRESH_MIN_S is above FREMDRIFT_OIDC_REFRESH_MAX_S\n");
         return -1;
     }
     char deadlines[SETTINGS_DEADLINES_JSON_MAX];
@@ -57,11 +62,23 @@ int app_init(struct app *app)
     snprintf(app->origin_buf, sizeof(app->origin_buf), "%s", app->cfg.cors_origins);
     app->n_origins = split_list(app->origin_buf, app->origins, APP_MAX_ORIGINS);
 
-    /* Without a key libjwt would skip verification altogether: refuse to start. */
-    if (keyring_init(&app->keys, app->cfg.jwt_keys_file, err, sizeof(err)) != 0) {
-        fprintf(stderr, "config: FREMDRIFT_JWT_KEYS: %s\n", err);
+    /* Without a key no token could be checked: refuse to start. */
+    struct idp_settings idp = {
+        .refresh_min_s = app->cfg.oidc_refresh_min_s,
+        .refresh_max_s = app->cfg.oidc_refresh_max_s,
+        .unknown_kid_interval_s = app->cfg.oidc_unknown_kid_interval_s,
+        .limits = { .timeout_s = app->cfg.oidc_timeout_s,
+                    .max_bytes = (size_t)app->cfg.oidc_max_bytes,
+                    .ca_file = app->cfg.oidc_ca_file },
+    };
+    if (keyring_init(&app->keys, app->cfg.jwt_keys_file, app->cfg.oidc_issuers, &idp, err,
+                     sizeof(err)) != 0) {
+        fprintf(stderr, "config: verification keys: %s\n", err);
+        keyring_destroy(&app->keys);
         return -1;
     }
+    app->policy.mapped = app->keys.mapped;
+    app->policy.n_mapped = app->keys.n_idps;
     if (crypto_keys_load(&app->crypto, app->cfg.cpr_key_file, app->cfg.cpr_hash_key_file, err,
                          sizeof(err)) != 0) {
         fprintf(stderr, "config: FREMDRIFT_CPR_KEY_FILE / FREMDRIFT_CPR_HASH_KEY_FILE: %s\n", err);
@@ -90,6 +107,11 @@ int app_init(struct app *app)
         return -1;
     }
     atomic_init(&app->in_flight, 0);
+    if (keyring_start(&app->keys) != 0) {
+        fprintf(stderr, "could not start the identity providers' key refresh\n");
+        app_destroy(app);
+        return -1;
+    }
     return 0;
 }
 

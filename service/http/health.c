@@ -1,7 +1,9 @@
-/* Operational endpoints: liveness, readiness (the database answers), metrics and the
- * contract. None needs a token: they carry no personal data. */
+/* Operational endpoints: liveness, readiness (the database answers, and every identity
+ * provider's keys are at hand), metrics and the contract. None needs a token: they carry
+ * no personal data. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/app.h"
 #include "http/health.h"
@@ -37,7 +39,41 @@ void api_health_ready(struct request *rq, struct reply *r)
         reply_header(r, "Retry-After", "5");
         return;
     }
-    reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+    struct idp_status idps[IDP_MAX];
+    size_t n = keyring_idp_status(&rq->app->keys, idps, IDP_MAX);
+    if (n == 0) {
+        reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+        return;
+    }
+    /* Ready while every identity provider has keys, if need be the last good ones: an IdP
+     * that cannot be reached makes the service "degraded", not unready, since taking it out
+     * of the load balancer would not bring the IdP back. An IdP never reached leaves its
+     * users unable to sign in: 503, so traffic goes to an instance that has its keys. */
+    int degraded = 0;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (idps[i].keys == 0) {
+            json_decref(list);
+            reply_problem(r, PROBLEM_UNAVAILABLE, "Identity provider %s: no verification keys yet.",
+                          idps[i].issuer);
+            reply_header(r, "Retry-After", "5");
+            return;
+        }
+        char when[32];
+        struct tm tm;
+        time_t t = idps[i].last_success;
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+        json_t *item = json_pack("{s:s, s:i, s:b, s:s}", "issuer", idps[i].issuer, "keys",
+                                 (int)idps[i].keys, "reachable", idps[i].reachable,
+                                 "last_refresh", when);
+        if (!idps[i].reachable) {
+            degraded = 1;
+            json_object_set_new(item, "error", json_string(idps[i].error));
+        }
+        json_array_append_new(list, item);
+    }
+    reply_json(r, 200, json_pack("{s:s, s:o}", "status", degraded ? "degraded" : "ready",
+                                 "identity_providers", list));
 }
 
 void api_health_metrics(struct request *rq, struct reply *r)

@@ -8,15 +8,12 @@
 //   Environment (scripts/test.sh sets it): FREMDRIFT_TEST_URL, FREMDRIFT_TEST_IDP_ISSUER,
 //   FREMDRIFT_TEST_TOKEN_TOOL, FREMDRIFT_SIGNING_KEY, FREMDRIFT_JWT_ISSUERS,
 //   FREMDRIFT_TEST_BROWSER_OUT; CHROMIUM (default /usr/bin/chromium).
-//   FREMDRIFT_TEST_PORTAL_API_TOKEN=dev: for a service that cannot yet verify the dev
-//   IdP's tokens, the page's API calls carry a development token (fremdrift-token) of the
-//   same citizen instead; the sign-in through the IdP is the real one either way.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { call, devToken, makeTestData } from './setup.mjs';
+import { call, makeTestData } from './setup.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -128,20 +125,6 @@ async function main() {
       }
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    if (process.env.FREMDRIFT_TEST_PORTAL_API_TOKEN === 'dev') {
-      console.log('  the page\'s API calls carry a development token of the same citizen (FREMDRIFT_TEST_PORTAL_API_TOKEN=dev)');
-      const swapped = `Bearer ${devToken('citizen', citizen.login, '', citizen.cpr)}`;
-      await page.setRequestInterception(true);
-      page.on('request', (req) => {
-        const url = new URL(req.url());
-        const headers = req.headers();
-        if (url.origin === base && url.pathname.startsWith('/v1/') && headers.authorization) {
-          req.continue({ headers: { ...headers, authorization: swapped } });
-        } else {
-          req.continue();
-        }
-      });
-    }
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true });
 

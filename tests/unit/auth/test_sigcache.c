@@ -315,7 +315,7 @@ Test(sigcache, concurrent_readers_and_writers_never_hit_falsely)
 
 static char sc_dir[64];
 static const char *const sc_issuers[] = { SC_ISS };
-static const struct token_policy sc_policy = { sc_issuers, 1, SC_AUD, 30 };
+static const struct token_policy sc_policy = { sc_issuers, 1, SC_AUD, 30, 0, NULL, 0 };
 
 static int sc_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -406,9 +406,10 @@ static void sc_ring_teardown(void)
 static void sc_ring_init(struct keyring *k)
 {
     char path[256], err[512] = "";
+    const struct idp_settings none = { 60, 3600, 60, { 5, 65536, NULL } };
 
     snprintf(path, sizeof(path), "%s/keys.json", sc_dir);
-    cr_assert_eq(keyring_init(k, path, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(keyring_init(k, path, "", &none, err, sizeof(err)), 0, "%s", err);
     cr_assert_not_null(k->sigs);
 }
 

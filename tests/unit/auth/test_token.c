@@ -15,12 +15,15 @@
 
 #include <jansson.h>
 #include <jwt.h>
+#include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 
+#include "auth/b64url.h"
+#include "auth/jws.h"
 #include "auth/keys.h"
 #include "auth/sigcache.h"
 #include "auth/token.h"
@@ -33,7 +36,7 @@
 #define ISS_RS "https://staff-idp.example"
 
 static const char *const tok_issuers[] = { ISS_ES, ISS_RS };
-static const struct token_policy tok_policy = { tok_issuers, 2, AUD, LEEWAY };
+static const struct token_policy tok_policy = { tok_issuers, 2, AUD, LEEWAY, 0, NULL, 0 };
 
 static char tok_dir[64];
 static struct keyset *tok_ks;
@@ -235,6 +238,8 @@ static char *tok_jws_signature(EVP_PKEY *key, const char *input)
     cr_assert_eq(BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32), 32);
     cr_assert_eq(BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32), 32);
     ECDSA_SIG_free(sig);
+    /* The form the verifier accepts; OpenSSL leaves half its signatures high-S. */
+    jws_es256_make_low_s(raw);
     out = tok_b64url(raw, sizeof(raw));
     return out;
 }
@@ -569,12 +574,28 @@ Test(token, header_without_kid_rejected)
     free(t2);
 }
 
-Test(token, typ_at_jwt_rejected)
+/* RFC 9068 access tokens, as oidc-provider and other identity providers send them; libjwt's
+ * jwt_decode() refuses them, which is why signatures are checked with OpenSSL (auth/jws.c). */
+Test(token, typ_at_jwt_accepted_though_libjwt_refuses_it)
 {
     char *t = tok_hand_es("{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"typ\":\"at+jwt\"}");
+    const struct token_key *k = keyset_find(tok_ks, "dev-es256");
+    jwt_t *jwt = NULL;
+
+    cr_assert_neq(jwt_decode(&jwt, t, (const unsigned char *)k->pem, (int)k->pem_len), 0);
+    cr_assert_eq(tok_verify(t), TOKEN_OK);
+    free(t);
+}
+
+Test(token, typ_other_than_jwt_or_at_jwt_rejected)
+{
+    char *t = tok_hand_es("{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"typ\":\"AT+JWT\"}");
+    char *t2 = tok_hand_es("{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"typ\":\"id_token+jwt\"}");
 
     cr_assert_eq(tok_verify(t), TOKEN_HEADER_TYP_REJECTED);
+    cr_assert_eq(tok_verify(t2), TOKEN_HEADER_TYP_REJECTED);
     free(t);
+    free(t2);
 }
 
 Test(token, typ_lowercase_jwt_rejected_though_libjwt_accepts_it)
@@ -846,7 +867,7 @@ Test(token, expired_within_leeway_accepted)
 
 Test(token, zero_leeway_expires_one_second_after_exp)
 {
-    const struct token_policy strict = { tok_issuers, 2, AUD, 0 };
+    const struct token_policy strict = { tok_issuers, 2, AUD, 0, 0, NULL, 0 };
     json_t *c = tok_claims("citizen");
     char *t;
 
@@ -879,8 +900,20 @@ Test(token, extreme_exp_and_nbf_do_not_overflow)
 
     json_object_set_new(c, "exp", json_integer(LLONG_MAX));
     json_object_set_new(c, "nbf", json_integer(LLONG_MIN));
-    tok_expect(c, TOKEN_OK);
-    cr_assert_eq(tok_out.exp, LONG_MAX);
+    tok_expect(c, TOKEN_LIFETIME_TOO_LONG);
+
+    c = tok_claims("citizen");
+    json_object_set_new(c, "iat", json_integer(LLONG_MIN));
+    tok_expect(c, TOKEN_LIFETIME_TOO_LONG);
+
+    c = tok_claims("citizen");
+    json_object_set_new(c, "iat", json_integer(LLONG_MAX));
+    tok_expect(c, TOKEN_ISSUED_IN_FUTURE);
+
+    c = tok_claims("citizen");
+    json_object_del(c, "iat");
+    json_object_set_new(c, "exp", json_integer(LLONG_MAX));
+    tok_expect(c, TOKEN_LIFETIME_TOO_LONG);
 
     c = tok_claims("citizen");
     json_object_set_new(c, "exp", json_integer(LLONG_MIN));
@@ -889,6 +922,101 @@ Test(token, extreme_exp_and_nbf_do_not_overflow)
     c = tok_claims("citizen");
     json_object_set_new(c, "nbf", json_integer(LLONG_MAX));
     tok_expect(c, TOKEN_NOT_YET_VALID);
+}
+
+/* Issue 10, point 14: a token's lifetime is capped, 12 h unless the policy says otherwise. */
+Test(token, lifetime_of_exactly_the_default_cap_accepted)
+{
+    json_t *c = tok_claims("citizen");
+
+    json_object_set_new(c, "iat", json_integer(NOW - 60));
+    json_object_set_new(c, "exp", json_integer(NOW - 60 + 43200));
+    tok_expect(c, TOKEN_OK);
+}
+
+Test(token, lifetime_one_second_over_the_default_cap_rejected)
+{
+    json_t *c = tok_claims("citizen");
+
+    json_object_set_new(c, "iat", json_integer(NOW - 60));
+    json_object_set_new(c, "exp", json_integer(NOW - 60 + 43201));
+    tok_expect(c, TOKEN_LIFETIME_TOO_LONG);
+}
+
+Test(token, lifetime_cap_follows_the_policy)
+{
+    const struct token_policy hour = { tok_issuers, 2, AUD, LEEWAY, 3600, NULL, 0 };
+    json_t *c = tok_claims("citizen");
+    char *ok, *over;
+
+    json_object_set_new(c, "iat", json_integer(NOW - 60));
+    json_object_set_new(c, "exp", json_integer(NOW - 60 + 3600));
+    ok = tok_sign_es(json_deep_copy(c));
+    json_object_set_new(c, "exp", json_integer(NOW - 60 + 3601));
+    over = tok_sign_es(c);
+    cr_assert_eq(tok_verify_at(&hour, ok, NOW), TOKEN_OK);
+    cr_assert_eq(tok_verify_at(&hour, over, NOW), TOKEN_LIFETIME_TOO_LONG);
+    free(ok);
+    free(over);
+}
+
+Test(token, without_iat_the_time_left_is_capped)
+{
+    json_t *c = tok_claims("citizen");
+
+    json_object_del(c, "iat");
+    json_object_set_new(c, "exp", json_integer(NOW + 43201));
+    tok_expect(c, TOKEN_LIFETIME_TOO_LONG);
+    c = tok_claims("citizen");
+    json_object_del(c, "iat");
+    json_object_set_new(c, "exp", json_integer(NOW + 43200));
+    tok_expect(c, TOKEN_OK);
+}
+
+Test(token, iat_in_future_beyond_leeway_rejected)
+{
+    json_t *c = tok_claims("citizen");
+
+    json_object_set_new(c, "iat", json_integer(NOW + LEEWAY + 1));
+    tok_expect(c, TOKEN_ISSUED_IN_FUTURE);
+}
+
+Test(token, iat_in_future_within_leeway_accepted)
+{
+    json_t *c = tok_claims("citizen");
+
+    json_object_set_new(c, "iat", json_integer(NOW + LEEWAY));
+    tok_expect(c, TOKEN_OK);
+}
+
+/* Issue 10, point 14: (r, n - s) verifies wherever (r, s) does. Only the low-S form is
+ * accepted, so that one token has one spelling. */
+Test(token, es256_high_s_twin_of_a_valid_signature_rejected)
+{
+    char *t = tok_sign_es(tok_claims("citizen"));
+    char *dot = strrchr(t, '.');
+    unsigned char sig[66];
+    char *twin;
+    size_t n;
+
+    cr_assert_eq(tok_verify(t), TOKEN_OK);
+    cr_assert_eq(b64url_decode(dot + 1, strlen(dot + 1), sig), 64);
+    cr_assert_not(jws_es256_high_s(sig), "token_sign() makes low-S signatures");
+    /* s := n - s by hand: the order of P-256 minus s. */
+    BIGNUM *order = NULL, *s = BN_bin2bn(sig + 32, 32, NULL);
+    cr_assert(BN_hex2bn(&order, "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551") > 0);
+    cr_assert_eq(BN_sub(s, order, s), 1);
+    cr_assert_eq(BN_bn2binpad(s, sig + 32, 32), 32);
+    BN_free(s);
+    BN_free(order);
+    cr_assert(jws_es256_high_s(sig));
+    twin = strdup(t);
+    n = (size_t)(dot - t);
+    b64url_encode(sig, 64, twin + n + 1);
+    cr_assert_str_neq(twin, t);
+    cr_assert_eq(tok_verify(twin), TOKEN_HIGH_S);
+    free(twin);
+    free(t);
 }
 
 Test(token, iss_not_configured_rejected)
@@ -1187,8 +1315,8 @@ Test(token, claims_checked_on_a_cache_hit)
 
 Test(token, policy_checked_on_a_cache_hit)
 {
-    const struct token_policy other_aud = { tok_issuers, 2, "other-api", LEEWAY };
-    const struct token_policy other_iss = { tok_issuers + 1, 1, AUD, LEEWAY };
+    const struct token_policy other_aud = { tok_issuers, 2, "other-api", LEEWAY, 0, NULL, 0 };
+    const struct token_policy other_iss = { tok_issuers + 1, 1, AUD, LEEWAY, 0, NULL, 0 };
     char *t = tok_sign_es(tok_claims("citizen"));
 
     cr_assert_eq(tok_verify_cached(t, NOW), TOKEN_OK);
@@ -1206,7 +1334,7 @@ Test(token, header_and_key_checks_run_on_a_cache_hit)
     char *payload = json_dumps(c, JSON_COMPACT);
     char *none = tok_hand("{\"alg\":\"none\",\"kid\":\"dev-es256\"}", payload, NULL);
     char *unknown_kid = tok_hand("{\"alg\":\"ES256\",\"kid\":\"retired\"}", payload, tok_ec);
-    char *at_jwt = tok_hand_es("{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"typ\":\"at+jwt\"}");
+    char *at_jwt = tok_hand_es("{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"typ\":\"jwt\"}");
     char *jku = tok_hand_es(
         "{\"alg\":\"ES256\",\"kid\":\"dev-es256\",\"jku\":\"https://evil.example/jwks\"}");
 
@@ -1317,9 +1445,9 @@ Test(token, failure_leaves_claims_zeroed)
 
 Test(token, unusable_policy_is_a_server_fault)
 {
-    const struct token_policy wide = { tok_issuers, 2, AUD, 61 };
-    const struct token_policy no_iss = { tok_issuers, 0, AUD, 0 };
-    const struct token_policy no_aud = { tok_issuers, 2, NULL, 0 };
+    const struct token_policy wide = { tok_issuers, 2, AUD, 61, 0, NULL, 0 };
+    const struct token_policy no_iss = { tok_issuers, 0, AUD, 0, 0, NULL, 0 };
+    const struct token_policy no_aud = { tok_issuers, 2, NULL, 0, 0, NULL, 0 };
     char *t = tok_sign_es(tok_claims("citizen"));
 
     cr_assert_eq(tok_verify_at(&wide, t, NOW), TOKEN_POLICY_INVALID);
