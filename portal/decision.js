@@ -46,10 +46,10 @@ function appealForm(ctx, d, onFiled) {
     try {
       const { data } = await api('/v1/appeals', { method: 'POST', body });
       grounds.value = '';
+      await onFiled();
       ctx.announce(data.late
         ? `Din klage er modtaget den ${danishDate(data.received_on)}. Den kom efter klagefristen, men den er modtaget.`
         : `Din klage er modtaget den ${danishDate(data.received_on)}.`);
-      await onFiled();
     } catch (err) {
       ctx.showError(err, { '/grounds': grounds });
     } finally {

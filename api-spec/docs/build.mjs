@@ -45,8 +45,9 @@ if (!inlineHits[0][1].includes(hydrate)) {
   console.error('docs/build.mjs: the inline script no longer hydrates as expected');
   process.exit(1);
 }
-writeFileSync(join(out, 'render.js'),
-  inlineHits[0][1].replace(hydrate, 'Redoc.init(__redoc_state.spec.data, __redoc_state.options, container)'));
+// Once Redoc has rendered, the container says so (data-rendered), for whoever waits on it.
+writeFileSync(join(out, 'render.js'), inlineHits[0][1].replace(hydrate,
+  "Redoc.init(__redoc_state.spec.data, __redoc_state.options, container, () => container.setAttribute('data-rendered', ''))"));
 html = html.replace(cdn, '<script src="/docs/redoc.standalone.js"></script>')
   .replace(inline, '<script src="/docs/render.js"></script>');
 if (/https?:\/\/(cdn|fonts)\./.test(html)) {
