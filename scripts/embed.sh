@@ -35,7 +35,6 @@ for pair in "$@"; do
         name=${file#"$dir"/}
         case "$name" in
             *[!A-Za-z0-9._-]*) echo "embed.sh: $file: file names are [A-Za-z0-9._-] only" >&2; exit 1 ;;
-            README.md) continue ;;
         esac
         type=$(content_type "$name")
         path=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
