@@ -91,6 +91,8 @@ static const struct config_var vars[] = {
      "hours an Idempotency-Key and its stored answer are kept (at least 24)"},
     {"FREMDRIFT_LONG_WAIT_DAYS", "30", VAR_INT, 1, 3650, NULL, 0, INT_VAR(long_wait_days),
      "days a requested intervention may wait before the long-waits worklist shows it"},
+    {"FREMDRIFT_HEARING_MIN_DAYS", "7", VAR_INT, 1, 90, NULL, 0, INT_VAR(hearing_min_days),
+     "days a hearing gives the citizen to answer at least (sent_on to response_deadline) unless it states urgency"},
     {"FREMDRIFT_PROCESSING_DEADLINES", "application=42,intervention_request=30", VAR_STRING, 0, 0, NULL, 0,
      STR_VAR(processing_deadlines),
      "published processing deadlines in days (kind=days; NNN:kind=days for one municipality)"},

@@ -45,6 +45,7 @@ struct config {
     int idempotency_retention_hours;
 
     int long_wait_days;
+    int hearing_min_days;
     char processing_deadlines[1024];
     char caseload_ranges[256];
 

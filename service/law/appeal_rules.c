@@ -82,6 +82,11 @@ struct appeal_lateness appeal_lateness(struct cal_date received, struct cal_date
     return l;
 }
 
+int appeal_received_before_notice(struct cal_date received, struct cal_date notified)
+{
+    return cal_after(notified, received);
+}
+
 struct cal_date appeal_reconsideration_deadline(struct cal_date received)
 {
     return cal_add_days(received, CAL_APPEAL_DAYS);

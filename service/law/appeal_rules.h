@@ -56,6 +56,11 @@ struct appeal_lateness {
  * appeal received on the deadline itself is on time. */
 struct appeal_lateness appeal_lateness(struct cal_date received, struct cal_date deadline);
 
+/* 1 when an appeal received on received came before the citizen was notified of the
+ * decision on notified: there was nothing to appeal yet, so the date is wrong (a late
+ * appeal is recorded; an early one cannot be). */
+int appeal_received_before_notice(struct cal_date received, struct cal_date notified);
+
 /* received + 4 weeks, not moved off a closed day: it binds the municipality, so the
  * citizen-favour rule that moves the appeal deadline does not apply. */
 struct cal_date appeal_reconsideration_deadline(struct cal_date received);

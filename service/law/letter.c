@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "law/calendar.h"
+#include "law/danish_text.h"
 #include "law/letter_writer.h"
 
 /* ---- reading the document ---- */
@@ -90,18 +91,52 @@ static void notices(struct writer *w, const json_t *d)
     writer_block_end(w, "div");
 }
 
-static void sender_block(struct writer *w, const struct letter_sender *s, const char *municipality)
+/* The municipality's name as the letter signs it: from the reference data, else by its
+ * number, so a letter always says who sent it. */
+static void sender_name(struct writer *w, const struct letter_sender *s, const char *municipality)
 {
-    writer_block_begin(w, "address", "");
-    if (s && s->name)
+    if (s->name)
         writer_line(w, "%s", s->name);
     else
         writer_line(w, "Kommunen (kommunenummer %s)", municipality ? municipality : "ukendt");
-    if (s && s->office)
+}
+
+static void sender_block(struct writer *w, const struct letter_sender *s, const char *municipality)
+{
+    writer_block_begin(w, "address", "");
+    sender_name(w, s, municipality);
+    if (s->office)
         writer_line(w, "%s", s->office);
-    if (s && s->address)
+    if (s->address)
         writer_line(w, "%s", s->address);
+    if (s->phone)
+        writer_line(w, "Telefon %s", s->phone);
+    if (s->web)
+        writer_line(w, "%s", s->web);
     writer_block_end(w, "address");
+}
+
+/* Who the letter is to: the citizen, by the name registered when the decision was issued.
+ * A citizen registered without a name still gets a letter that says it is theirs. */
+static void addressee_block(struct writer *w, const char *addressee)
+{
+    writer_block_begin(w, "address", " class=\"addressee\"");
+    writer_line(w, "Til");
+    writer_line(w, "%s", addressee ? addressee : "Dig, som afgørelsen handler om");
+    writer_block_end(w, "address");
+}
+
+/* The date, and the numbers the citizen can quote: the journal number, short enough to
+ * read out on the telephone, and the decision's id. */
+static void reference_block(struct writer *w, const json_t *d)
+{
+    writer_block_begin(w, "p", "");
+    writer_labelled(w, "Dato", "%s", danish(str(d, "notified_on")).text);
+    if (str(d, "journal_number"))
+        writer_labelled(w, "Journalnummer", "%s", str(d, "journal_number"));
+    if (str(d, "id"))
+        writer_labelled(w, "Afgørelsens id", "%s", str(d, "id"));
+    writer_block_end(w, "p");
 }
 
 static void decision_part(struct writer *w, const json_t *d)
@@ -169,13 +204,18 @@ static void facts_and_reasons(struct writer *w, const json_t *d)
                             "begrundet nærmere (forvaltningslovens § 22).");
 }
 
+/* The hearing (partshøring) as it took place. A decision that needed none (one fully in
+ * the citizen's favour: issuing refuses an adverse decision without a hearing record)
+ * says nothing about it, for a sentence saying "you were not heard" reads as a breach. */
 static void hearing_part(struct writer *w, const json_t *d)
 {
-    writer_heading(w, 2, "Partshøring");
     const json_t *h = json_object_get(d, "hearing");
     const char *status = str(h, "status");
+    if (!status || strcmp(status, "none") == 0)
+        return;
     const char *sent = str(h, "sent_on"), *deadline = str(h, "response_deadline");
     const char *answered = str(h, "answered_on");
+    writer_heading(w, 2, "Partshøring");
     writer_block_begin(w, "p", "");
     if (status && strcmp(status, "not_needed") == 0) {
         writer_line(w, "Kommunen har vurderet, at det ikke var nødvendigt at høre dig, før afgørelsen blev truffet "
@@ -191,14 +231,14 @@ static void hearing_part(struct writer *w, const json_t *d)
             writer_line(w, "Kommunen sendte den %s oplysningerne i sagen til dig, så du kunne komme med dine "
                            "bemærkninger (forvaltningslovens § 19).",
                         danish(sent).text);
+        if (str(h, "urgency_reason"))
+            writer_line(w, "Fristen for at svare var kortere end normalt, fordi sagen hastede: %s",
+                        str(h, "urgency_reason"));
         if (strcmp(status, "answered") == 0 && answered)
             writer_line(w, "Kommunen modtog dine bemærkninger den %s og har taget dem med i vurderingen.",
                         danish(answered).text);
         else if (strcmp(status, "sent") == 0)
             writer_line(w, "Kommunen modtog ikke bemærkninger fra dig inden fristen.");
-    } else {
-        writer_line(w, "Du er ikke blevet hørt i sagen (partshøring efter forvaltningslovens § 19), før "
-                       "afgørelsen blev truffet.");
     }
     writer_block_end(w, "p");
 }
@@ -215,31 +255,64 @@ static void guidance_part(struct writer *w, const json_t *d, const struct letter
     writer_labelled(w, "Klagefrist", "Kommunen skal have modtaget din klage senest den %s.",
                     danish(str(d, "appeal_deadline")).text);
     if (str(g, "deadline_moved_from"))
-        writer_line(w, "Fire uger efter afgørelsen er den %s. Det er ikke en hverdag, og derfor er fristen rykket "
-                       "til den første hverdag derefter.",
+        writer_line(w, "Fire uger efter den dag, du fik besked om afgørelsen, er den %s. Det er ikke en hverdag, "
+                       "og derfor er fristen rykket til den første hverdag derefter.",
                     danish(str(g, "deadline_moved_from")).text);
     writer_block_end(w, "p");
     writer_block_begin(w, "p", "");
     if (str(g, "where"))
         writer_labelled(w, "Send din klage til", "%s", str(g, "where"));
     else
-        writer_labelled(w, "Send din klage til", "%s", s && s->name ? s->name : "din kommune");
+        writer_labelled(w, "Send din klage til", "%s", s->name ? s->name : "din kommune");
     writer_block_end(w, "p");
+    /* The guidance in force says how to appeal and what the municipality then does; the
+     * letter's own words stand in only when it says nothing, so the citizen reads it once. */
     if (str(g, "how"))
         writer_paragraph(w, "%s", str(g, "how"));
-    writer_paragraph(w, "Kommunen ser på afgørelsen igen (genvurdering) inden 4 uger efter at have modtaget din "
-                        "klage. Giver kommunen dig ikke fuldt ud medhold, sender kommunen klagen videre til %s, "
-                        "som træffer afgørelse i klagesagen.",
-                     body);
+    else
+        writer_paragraph(w, "Kommunen ser på afgørelsen igen (genvurdering) inden 4 uger efter at have modtaget din "
+                            "klage. Giver kommunen dig ikke fuldt ud medhold, sender kommunen klagen videre til %s, "
+                            "som træffer afgørelse i klagesagen.",
+                         body);
     if (str(g, "late"))
         writer_paragraph(w, "%s", str(g, "late"));
-    if (str(g, "provision"))
-        writer_paragraph(w, "Reglerne om klage står i %s.", str(g, "provision"));
+    if (str(g, "provision")) {
+        char provision[256];
+        writer_paragraph(w, "Reglerne om klage står i %s.",
+                         danish_in_sentence(str(g, "provision"), provision, sizeof(provision)));
+    }
+}
+
+/* How to reach the jobcenter with a question, quoting the journal number, and the
+ * municipality's sign-off. */
+static void contact_and_sign_off(struct writer *w, const json_t *d, const struct letter_sender *s)
+{
+    writer_heading(w, 2, "Spørgsmål");
+    writer_block_begin(w, "p", "");
+    const char *who = s->office ? s->office : "jobcentret";
+    if (s->phone)
+        writer_line(w, "Har du spørgsmål til afgørelsen, kan du ringe til %s på telefon %s eller skrive til os "
+                       "med Digital Post på borger.dk.",
+                    who, s->phone);
+    else
+        writer_line(w, "Har du spørgsmål til afgørelsen, kan du skrive til %s med Digital Post på borger.dk.", who);
+    if (str(d, "journal_number"))
+        writer_line(w, "Oplys journalnummer %s, så finder vi hurtigt din sag.", str(d, "journal_number"));
+    writer_block_end(w, "p");
+    writer_block_begin(w, "p", " class=\"sign-off\"");
+    writer_line(w, "Med venlig hilsen");
+    if (s->office)
+        writer_line(w, "%s", s->office);
+    sender_name(w, s, str(d, "municipality"));
+    writer_block_end(w, "p");
 }
 
 char *letter_render(const json_t *decision, const struct letter_sender *sender, enum letter_format f,
                     size_t *len)
 {
+    static const struct letter_sender unknown;
+    if (!sender)
+        sender = &unknown;
     if (f == LETTER_UNACCEPTABLE || !json_is_object(decision) || !str(decision, "notified_on") ||
         !str(decision, "appeal_deadline") || !json_is_object(json_object_get(decision, "appeal_guidance")))
         return NULL;
@@ -249,16 +322,14 @@ char *letter_render(const json_t *decision, const struct letter_sender *sender, 
     writer_document_begin(&w, "Afgørelse", str(decision, "subject"));
     notices(&w, decision);
     sender_block(&w, sender, str(decision, "municipality"));
-    writer_block_begin(&w, "p", "");
-    writer_labelled(&w, "Dato", "%s", danish(str(decision, "notified_on")).text);
-    if (str(decision, "id"))
-        writer_labelled(&w, "Afgørelsens nummer", "%s", str(decision, "id"));
-    writer_block_end(&w, "p");
+    addressee_block(&w, str(decision, "addressee"));
+    reference_block(&w, decision);
     decision_part(&w, decision);
     legal_basis_part(&w, decision);
     facts_and_reasons(&w, decision);
     hearing_part(&w, decision);
     guidance_part(&w, decision, sender);
+    contact_and_sign_off(&w, decision, sender);
     writer_document_end(&w);
     return writer_close(&w, len);
 }

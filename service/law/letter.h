@@ -26,19 +26,22 @@ enum letter_format letter_negotiate(const char *accept);
  * LETTER_UNACCEPTABLE). */
 const char *letter_media_type(enum letter_format f);
 
-/* The municipality that sends the letter; any member may be NULL when the reference data
- * does not have it. Borrowed. */
+/* The municipality that sends the letter and how the citizen reaches its jobcenter; any
+ * member may be NULL when the reference data does not have it. Borrowed. */
 struct letter_sender {
     const char *name;       /* "Københavns Kommune" */
     const char *office;     /* "Jobcenter København" */
     const char *address;    /* "Gyldenløvesgade 9, 1600 København V" */
+    const char *phone;      /* "33 66 33 66" */
+    const char *web;        /* "www.kk.dk" */
 };
 
 /* The letter for an issued or superseded decision document (decision_document() in SQL),
- * as UTF-8 in format f. Returns a malloc'd NUL-terminated string with its length in *len
- * (the caller frees it with free()), or NULL when decision is not such a document (no
- * notification date, appeal deadline or guidance), f is LETTER_UNACCEPTABLE, or memory
- * ran out. */
+ * as UTF-8 in format f: to the citizen the document names as its addressee, from sender
+ * (NULL: a sender the reference data does not know). Returns a malloc'd NUL-terminated
+ * string with its length in *len (the caller frees it with free()), or NULL when decision
+ * is not such a document (no notification date, appeal deadline or guidance), f is
+ * LETTER_UNACCEPTABLE, or memory ran out. */
 char *letter_render(const json_t *decision, const struct letter_sender *sender, enum letter_format f,
                     size_t *len);
 

@@ -41,3 +41,17 @@ CREATE OR REPLACE TRIGGER decision_provisions_immutable BEFORE INSERT OR UPDATE 
 -- In force: issued, not superseded, not annulled by the appeals board.
 CREATE OR REPLACE FUNCTION decision_in_force(d decisions) RETURNS boolean LANGUAGE sql STABLE AS
 $$ SELECT d.status = 'issued' AND d.force_lost_on IS NULL $$;
+
+-- The next journal number of a decision of p_municipality notified on p_on
+-- ("2026-101-000123"): the running number of that municipality and year, counted in
+-- journal_counters in the caller's transaction (row-level security: the municipality's
+-- own case staff), so a rolled-back issue gives its number back.
+CREATE OR REPLACE FUNCTION journal_number_next(p_municipality text, p_on date) RETURNS text
+    LANGUAGE sql VOLATILE AS
+$$
+INSERT INTO journal_counters AS j (municipality, year, last_number)
+VALUES (p_municipality, extract(year FROM p_on)::integer, 1)
+ON CONFLICT (municipality, year) DO UPDATE SET last_number = j.last_number + 1
+RETURNING j.year::text || '-' || j.municipality || '-'
+          || CASE WHEN j.last_number < 1000000 THEN lpad(j.last_number::text, 6, '0') ELSE j.last_number::text END
+$$;

@@ -68,7 +68,7 @@ BEGIN
     LOOP
         flags := flags || json_build_object(
             'code', 'exemption_expiring', 'since', f.to_on - 30,
-            'why', 'Fritagelsen for krav og sanktioner udløber ' || to_char(f.to_on, 'YYYY-MM-DD')
+            'why', 'Fritagelsen for krav og sanktioner udløber ' || danish_date(f.to_on)
                    || '. Retten til indsatser gælder under fritagelsen.');
     END LOOP;
 

@@ -14,8 +14,8 @@ $$
 SELECT c.id, c.citizen_id, c.caseworker, 'case', c.id,
        CASE WHEN review_due(c) < danish_today() THEN review_due(c) ELSE review_due(c) - 30 END,
        CASE WHEN review_due(c) < danish_today()
-            THEN 'Den årlige opfølgning skulle være gennemført senest ' || to_char(review_due(c), 'YYYY-MM-DD') || '.'
-            ELSE 'Den årlige opfølgning skal gennemføres senest ' || to_char(review_due(c), 'YYYY-MM-DD') || '.' END,
+            THEN 'Den årlige opfølgning skulle være gennemført senest ' || danish_date(review_due(c)) || '.'
+            ELSE 'Den årlige opfølgning skal gennemføres senest ' || danish_date(review_due(c)) || '.' END,
        json_build_object('due', review_due(c))
   FROM cases c
  WHERE c.status = 'open' AND review_due(c) <= danish_today() + 30
@@ -28,8 +28,8 @@ CREATE OR REPLACE FUNCTION worklist_appeal_reconsiderations()
 $$
 SELECT a.case_id, a.citizen_id, c.caseworker, 'appeal', a.id, a.reconsideration_deadline - 7,
        CASE WHEN a.reconsideration_deadline < danish_today()
-            THEN 'Fristen for genvurdering af klagen udløb ' || to_char(a.reconsideration_deadline, 'YYYY-MM-DD') || '.'
-            ELSE 'Klagen skal genvurderes senest ' || to_char(a.reconsideration_deadline, 'YYYY-MM-DD') || '.' END,
+            THEN 'Fristen for genvurdering af klagen udløb ' || danish_date(a.reconsideration_deadline) || '.'
+            ELSE 'Klagen skal genvurderes senest ' || danish_date(a.reconsideration_deadline) || '.' END,
        json_build_object('decision_id', a.decision_id, 'received_on', a.received_on,
                          'reconsideration_deadline', a.reconsideration_deadline)
   FROM appeals a JOIN cases c ON c.id = a.case_id
@@ -42,7 +42,7 @@ CREATE OR REPLACE FUNCTION worklist_hearings_overdue()
     LANGUAGE sql STABLE AS
 $$
 SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id, d.hearing_response_deadline + 1,
-       'Fristen i partshøringen udløb ' || to_char(d.hearing_response_deadline, 'YYYY-MM-DD')
+       'Fristen i partshøringen udløb ' || danish_date(d.hearing_response_deadline)
        || ' uden svar; afgørelsen kan nu træffes.',
        json_build_object('kind', reference_brief(k), 'response_deadline', d.hearing_response_deadline)
   FROM decisions d JOIN reference_items k ON k.id = d.kind_id JOIN cases c ON c.id = d.case_id
@@ -81,7 +81,7 @@ CREATE OR REPLACE FUNCTION worklist_long_waits(p_days integer)
     LANGUAGE sql STABLE AS
 $$
 SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + p_days + 1,
-       'Indsatsen ' || t.label_da || ' blev anmodet ' || to_char(i.requested_on, 'YYYY-MM-DD')
+       'Indsatsen ' || t.label_da || ' blev anmodet ' || danish_date(i.requested_on)
        || ' og er endnu ikke startet.',
        json_build_object('type', reference_brief(t), 'requested_on', i.requested_on)
   FROM interventions i JOIN cases c ON c.id = i.case_id JOIN reference_items t ON t.id = i.type_id
@@ -103,12 +103,12 @@ $$
 SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
        coalesce(d.processing_notice_expected_by, x.received + x.days) + 1,
        CASE WHEN d.processing_notice_expected_by IS NULL THEN
-           'Ansøgningen fra ' || to_char(x.received, 'YYYY-MM-DD')
+           'Ansøgningen fra ' || danish_date(x.received)
            || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt '
            || 'have besked om, hvornår der kan ventes en afgørelse.'
        ELSE
-           'Borgeren fik ' || to_char(d.processing_notice_sent_on, 'YYYY-MM-DD') || ' skriftlig besked om en '
-           || 'afgørelse senest ' || to_char(d.processing_notice_expected_by, 'YYYY-MM-DD')
+           'Borgeren fik ' || danish_date(d.processing_notice_sent_on) || ' skriftlig besked om en '
+           || 'afgørelse senest ' || danish_date(d.processing_notice_expected_by)
            || '; den dag er passeret uden afgørelse. Borgeren skal have ny besked.'
        END,
        json_build_object('request', 'application', 'deadline_days', x.days,
@@ -121,7 +121,7 @@ SELECT d.case_id, d.citizen_id, c.caseworker, 'decision', d.id,
    AND coalesce(d.processing_notice_expected_by, x.received + x.days) < danish_today()
 UNION ALL
 SELECT i.case_id, i.citizen_id, c.caseworker, 'intervention', i.id, i.requested_on + x.days + 1,
-       'Anmodningen om ' || t.label_da || ' fra ' || to_char(i.requested_on, 'YYYY-MM-DD')
+       'Anmodningen om ' || t.label_da || ' fra ' || danish_date(i.requested_on)
        || ' har overskredet kommunens sagsbehandlingsfrist på ' || x.days || ' dage; borgeren skal skriftligt have '
        || 'besked om, hvornår der kan ventes et svar.',
        json_build_object('request', 'intervention_request', 'deadline_days', x.days, 'answer_expected_by', NULL)

@@ -242,6 +242,26 @@ Test(appeals, staff_appeal_needs_a_past_received_on_and_a_written_or_oral_channe
     world_close(&w);
 }
 
+Test(appeals, staff_appeal_received_before_the_decision_was_notified_is_422, .timeout = FX_TIMEOUT)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char decision[FX_UUID_LEN];
+    fx_issued_decision(&w.cw, w.case_id, "overall", "refused", "2026-03-06", decision);
+    struct http_response r;
+    post_appeal(&w.cw,
+                json_pack("{s:s, s:s, s:s}", "decision_id", decision, "received_on", "2026-03-01", "channel", "written"),
+                &r);
+    static const char *const want[] = {"/received_on"};
+    fx_assert_error_pointers(&r, want, 1);
+    http_response_free(&r);
+
+    /* On the day of notification it is an appeal of that decision. */
+    char id[FX_UUID_LEN];
+    fx_file_appeal(&w.cw, decision, "2026-03-06", "written", NULL, id);
+    world_close(&w);
+}
+
 Test(appeals, citizen_appealing_another_citizens_decision_is_404, .timeout = FX_TIMEOUT)
 {
     struct world w;

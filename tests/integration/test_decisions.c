@@ -126,12 +126,12 @@ Test(decisions, create_is_201_draft_with_etag_1_location_and_every_field, .timeo
     cr_assert_gt(json_integer_value(json_object_get(json_array_get(basis, 0), "reference_id")), 0);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(basis, 1), "code")), "lsp_17");
     fx_assert_member(doc, "subject", "Afgørelse om din sag");
-    fx_assert_member(doc, "facts", "Borgeren har været ledig siden marts.\nLægen har vurderet arbejdsevnen.");
+    fx_assert_member(doc, "facts", "Du har været ledig siden marts.\nLægen har vurderet din arbejdsevne.");
     fx_assert_member(doc, "reasons", "Kommunen har lagt vægt på lægens vurdering.\nIndsatsen svarer til behovet.");
     cr_assert(json_number_value(json_object_get(doc, "hours_per_week")) == 15.5, "hours_per_week is not 15.5");
     json_t *hearing = json_object_get(doc, "hearing");
     fx_assert_member(hearing, "status", "not_needed");
-    fx_assert_member(hearing, "not_needed_reason", "Afgørelsen bygger alene på borgerens egne oplysninger.");
+    fx_assert_member(hearing, "not_needed_reason", "Afgørelsen bygger alene på dine egne oplysninger.");
     fx_assert_member(hearing, "sent_on", NULL);
     static const char *const unset[] = {"parent_id", "supersedes_id", "superseded_by_id", "decided_on",
                                         "notified_on", "appeal_deadline", "appeal_guidance", "issued_at"};
@@ -634,6 +634,162 @@ Test(decisions, hearing_whose_response_deadline_passed_lets_issue_through, .time
     fx_assert_member(doc, "status", "issued");
     fx_assert_member(json_object_get(doc, "hearing"), "status", "sent");
     json_decref(doc);
+    world_close(&w);
+}
+
+/* ---- the decision's dates against its hearing (forvaltningsloven § 19) ---- */
+
+/* Issues id as of notified and expects 422 naming exactly pointer; the draft stays. */
+static void assert_issue_refused_at(struct world *w, const char *id, const char *notified, const char *pointer)
+{
+    struct http_response r;
+    issue(&w->cw, id, "\"1\"", json_pack("{s:s}", "notified_on", notified), &r);
+    const char *const want[] = {pointer};
+    fx_assert_error_pointers(&r, want, 1);
+    http_response_free(&r);
+    assert_untouched_draft(&w->cw, id);
+}
+
+Test(decisions, a_notification_before_the_citizens_answer_is_422_at_notified_on, .timeout = FX_TIMEOUT)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char today[11], sent[11], deadline[11], answered[11], notified[11], id[FX_UUID_LEN];
+    fx_today(today);
+    fx_date_add(today, -20, sent);
+    fx_date_add(today, -10, deadline);
+    fx_date_add(today, -2, answered);
+    fx_date_add(today, -5, notified);
+    hearing_draft(&w, sent, deadline, answered, id);
+    assert_issue_refused_at(&w, id, notified, "/notified_on");
+    /* Notified after the answer came, it issues. */
+    json_t *doc = fx_issue_decision(&w.cw, id, answered);
+    fx_assert_member(doc, "decided_on", answered);
+    json_decref(doc);
+    world_close(&w);
+}
+
+Test(decisions, a_decision_dated_before_its_hearing_ended_is_422_at_decided_on, .timeout = FX_TIMEOUT)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char today[11], sent[11], deadline[11], answered[11], before[11], between[11], open[11], id[FX_UUID_LEN];
+    fx_today(today);
+    fx_date_add(today, -20, sent);
+    fx_date_add(today, -10, deadline);
+    fx_date_add(today, -12, answered);
+    fx_date_add(today, -25, before);
+    fx_date_add(today, -15, between);
+    fx_date_add(today, -11, open);
+    /* Decided before the hearing was sent (and so before the answer): one error, at the
+     * decision date. */
+    json_t *body = fx_decision_body(w.case_id, "placement", "refused");
+    json_object_set_new(body, "decided_on", json_string(before));
+    json_object_set_new(body, "hearing", json_pack("{s:s, s:s, s:s, s:s}", "status", "answered", "sent_on", sent,
+                                                   "response_deadline", deadline, "answered_on", answered));
+    fx_create_decision(&w.cw, body, id);
+    assert_issue_refused_at(&w, id, today, "/decided_on");
+    /* Decided between the hearing and the answer. */
+    body = fx_decision_body(w.case_id, "placement", "refused");
+    json_object_set_new(body, "decided_on", json_string(between));
+    json_object_set_new(body, "hearing", json_pack("{s:s, s:s, s:s, s:s}", "status", "answered", "sent_on", sent,
+                                                   "response_deadline", deadline, "answered_on", answered));
+    fx_create_decision(&w.cw, body, id);
+    assert_issue_refused_at(&w, id, today, "/decided_on");
+    /* Decided while an unanswered hearing was still open. */
+    body = fx_decision_body(w.case_id, "placement", "refused");
+    json_object_set_new(body, "decided_on", json_string(open));
+    json_object_set_new(body, "hearing", json_pack("{s:s, s:s, s:s}", "status", "sent", "sent_on", sent,
+                                                   "response_deadline", deadline));
+    fx_create_decision(&w.cw, body, id);
+    assert_issue_refused_at(&w, id, today, "/decided_on");
+    world_close(&w);
+}
+
+Test(decisions, a_hearing_gives_a_week_to_answer_unless_its_urgency_is_stated, .timeout = FX_TIMEOUT)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char today[11], sent[11], id[FX_UUID_LEN];
+    fx_today(today);
+    fx_date_add(today, -3, sent);
+    /* The response deadline the day it was sent: 422, on create and on change. */
+    json_t *body = fx_decision_body(w.case_id, "placement", "refused");
+    json_t *hearing = json_pack("{s:s, s:s, s:s}", "status", "sent", "sent_on", sent, "response_deadline", sent);
+    json_object_set(body, "hearing", hearing);
+    struct http_response r;
+    fx_call("POST", "/v1/decisions", &w.cw, body, NULL, 0, &r);
+    static const char *const want[] = {"/hearing/response_deadline"};
+    fx_assert_error_pointers(&r, want, 1);
+    http_response_free(&r);
+    fx_draft_decision(&w.cw, w.case_id, "placement", "refused", id);
+    patch(&w.cw, id, "\"1\"", json_pack("{s:O}", "hearing", hearing), &r);
+    fx_assert_error_pointers(&r, want, 1);
+    http_response_free(&r);
+
+    /* Urgent: recorded on the decision and told in the letter. */
+    static const char urgency[] = "Din husleje skal betales den 1., og ydelsen skal afklares inden.";
+    json_object_set_new(hearing, "response_deadline", json_string(today));
+    json_object_set_new(hearing, "status", json_string("answered"));
+    json_object_set_new(hearing, "answered_on", json_string(today));
+    json_object_set_new(hearing, "urgency_reason", json_string(urgency));
+    patch(&w.cw, id, "\"1\"", json_pack("{s:O}", "hearing", hearing), &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+    json_decref(hearing);
+    json_t *doc = fx_issue_decision(&w.cw, id, NULL);
+    fx_assert_member(json_object_get(doc, "hearing"), "urgency_reason", urgency);
+    json_decref(doc);
+    char path[160];
+    decision_path(id, "/letter", path);
+    fx_call("GET", path, &w.cw, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    cr_assert(strstr(r.body, "kortere end normalt, fordi sagen hastede: ") && strstr(r.body, urgency),
+              "the letter does not say why the period was short:\n%s", r.body);
+    http_response_free(&r);
+    world_close(&w);
+}
+
+/* ---- the journal number ---- */
+
+Test(decisions, issuing_gives_a_journal_number_of_year_municipality_and_sequence, .timeout = FX_TIMEOUT * 2)
+{
+    char municipality[4];
+    /* A municipality of its own (800-849: a range no other test uses), so the running
+     * numbers are this test's alone. */
+    fx_random_municipality(800, 849, municipality);
+    struct world w;
+    world_open(&w, municipality);
+    char a[FX_UUID_LEN], b[FX_UUID_LEN], draft[FX_UUID_LEN];
+    fx_issued_decision(&w.cw, w.case_id, "placement", "granted", "2026-03-06", a);
+    fx_issued_decision(&w.cw, w.case_id, "placement", "granted", "2026-03-09", b);
+    fx_draft_decision(&w.cw, w.case_id, "placement", "granted", draft);
+    json_t *first = fx_get_decision(&w.cw, a), *second = fx_get_decision(&w.cw, b), *none = fx_get_decision(&w.cw, draft);
+    const char *j1 = json_string_value(json_object_get(first, "journal_number"));
+    const char *j2 = json_string_value(json_object_get(second, "journal_number"));
+    char prefix[16];
+    snprintf(prefix, sizeof(prefix), "2026-%s-", municipality);
+    cr_assert(j1 && j2, "an issued decision has no journal number");
+    cr_assert(strncmp(j1, prefix, 9) == 0 && strlen(j1) == 15 && strncmp(j2, prefix, 9) == 0 && strlen(j2) == 15,
+              "journal numbers %s and %s are not %sNNNNNN", j1, j2, prefix);
+    cr_assert_eq(atol(j2 + 9), atol(j1 + 9) + 1, "the second number %s does not follow %s", j2, j1);
+    cr_assert(json_is_null(json_object_get(none, "journal_number")), "a draft has a journal number");
+    /* Stored: read again, the same number. */
+    json_t *again = fx_get_decision(&w.cw, a);
+    fx_assert_member(again, "journal_number", j1);
+    /* The letter gives it beside the id. */
+    char path[160], want[64];
+    decision_path(a, "/letter", path);
+    struct http_response r;
+    fx_call("GET", path, &w.cw, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    snprintf(want, sizeof(want), "Journalnummer: %s", j1);
+    cr_assert(strstr(r.body, want), "the letter lacks \"%s\":\n%s", want, r.body);
+    http_response_free(&r);
+    json_decref(again);
+    json_decref(first);
+    json_decref(second);
+    json_decref(none);
     world_close(&w);
 }
 

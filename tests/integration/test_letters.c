@@ -11,10 +11,10 @@
 #include "fixtures.h"
 
 #define SUBJECT "Klage <script>alert(\"x\")</script> & 'ydelse'"
-#define FACTS "Borgeren har oplyst, at ryggen gør ondt.\nLægeattest af 2. december 2025."
+#define FACTS "Du har oplyst, at din ryg gør ondt.\nLægeattest af 2. december 2025."
 #define REASONS "Kommunen lægger vægt på, at arbejdsevnen er nedsat.\nTimetallet svarer til lægens vurdering."
 #define NOTE "Fleksjob efter reglerne før reformen."
-#define HEARING_REASON "Afgørelsen bygger alene på borgerens egne oplysninger."
+#define HEARING_REASON "Afgørelsen bygger alene på dine egne oplysninger."
 
 struct letter_world {
     struct fx_actor cw;
@@ -108,7 +108,7 @@ static void assert_elements(const struct http_response *r)
     assert_contains(r, "Lov om en aktiv beskæftigelsesindsats kapitel 13", "the second provision");
     assert_contains(r, NOTE, "the note on the legal basis");
     assert_contains(r, "Oplysninger i sagen", "the facts heading");
-    assert_contains(r, "Borgeren har oplyst, at ryggen gør ondt.", "the facts");
+    assert_contains(r, "Du har oplyst, at din ryg gør ondt.", "the facts");
     assert_contains(r, "Lægeattest af 2. december 2025.", "the second line of the facts");
     assert_contains(r, "Begrundelse", "the reasons heading");
     assert_contains(r, "Kommunen lægger vægt på, at arbejdsevnen er nedsat.", "the reasons");
@@ -291,4 +291,92 @@ Test(letters, superseded_decision_still_has_its_letter_with_a_notice, .timeout =
     http_response_free(&r);
     http_response_free(&before);
     letter_world_close(&w);
+}
+
+/* ---- read as a Danish citizen would (issue 10) ---- */
+
+/* Fails unless the letter holds needle exactly n times. */
+static void assert_count(const struct http_response *r, const char *needle, size_t n)
+{
+    size_t got = 0;
+    for (const char *p = strstr(r->body, needle); p; p = strstr(p + 1, needle))
+        got++;
+    cr_assert_eq(got, n, "the letter holds \"%s\" %zu times, want %zu:\n%s", needle, got, n, r->body);
+}
+
+Test(letters, a_decision_fully_in_the_citizens_favour_says_nothing_about_a_hearing, .timeout = FX_TIMEOUT)
+{
+    struct fx_actor cw;
+    char cpr[11], citizen[FX_UUID_LEN], case_id[FX_UUID_LEN], id[FX_UUID_LEN];
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_new_case(&cw, cpr, citizen, case_id);
+    json_t *body = fx_decision_body(case_id, "placement", "granted");
+    json_object_del(body, "hearing");
+    fx_create_decision(&cw, body, id);
+    json_t *doc = fx_issue_decision(&cw, id, "2026-03-06");
+    fx_assert_member(json_object_get(doc, "hearing"), "status", "none");
+    json_decref(doc);
+    struct http_response r;
+    get_letter(&cw, id, "text/plain", &r);
+    assert_letter(&r, "text/plain");
+    cr_assert_null(strstr(r.body, "Partshøring"), "a letter that needed no hearing has a hearing part:\n%s", r.body);
+    cr_assert_null(strstr(r.body, "hørt"), "a letter that needed no hearing talks of one:\n%s", r.body);
+    http_response_free(&r);
+    fx_actor_free(&cw);
+}
+
+Test(letters, the_appeal_guidance_reads_as_a_citizen_would, .timeout = FX_TIMEOUT)
+{
+    struct letter_world w;
+    letter_world_open(&w);
+    struct http_response r;
+    get_letter(&w.cw, w.id, "text/plain", &r);
+    assert_letter(&r, "text/plain");
+    /* 28 December 2025 + 4 weeks is Sunday 25 January: the four weeks run from the day
+     * the citizen was told. */
+    assert_contains(&r, "Fire uger efter den dag, du fik besked om afgørelsen, er den 25. januar 2026", "the weeks");
+    cr_assert_null(strstr(r.body, "Fire uger efter afgørelsen"), "the weeks run from the decision:\n%s", r.body);
+    /* The reconsideration is told once. */
+    assert_count(&r, "videre til Ankestyrelsen", 1);
+    assert_count(&r, "inden 4 uger", 1);
+    /* A law named inside a sentence is in lower case. */
+    assert_contains(&r, "Reglerne om klage står i retssikkerhedsloven §§ 66-67.", "the law in lower case");
+    cr_assert_null(strstr(r.body, " Retssikkerhedsloven"), "a capital inside a sentence:\n%s", r.body);
+    http_response_free(&r);
+    letter_world_close(&w);
+}
+
+Test(letters, a_letter_is_addressed_to_the_citizen_and_signed_by_the_municipality, .timeout = FX_TIMEOUT)
+{
+    struct fx_actor cw;
+    char cpr[11], citizen[FX_UUID_LEN], case_id[FX_UUID_LEN], id[FX_UUID_LEN];
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_random_cpr(cpr);
+    struct http_response r;
+    fx_call("POST", "/v1/citizens", &cw, json_pack("{s:s, s:s}", "cpr", cpr, "name", "Anna Jensen"), NULL, 0, &r);
+    cr_assert(r.status == 201 || r.status == 200, "registering answered %d: %s", r.status, r.body);
+    json_t *doc = fx_body(&r);
+    snprintf(citizen, sizeof(citizen), "%s", json_string_value(json_object_get(doc, "id")));
+    json_decref(doc);
+    http_response_free(&r);
+    fx_create_case(&cw, citizen, NULL, case_id);
+    fx_issued_decision(&cw, case_id, "placement", "granted", "2026-03-06", id);
+    doc = fx_get_decision(&cw, id);
+    fx_assert_member(doc, "addressee", "Anna Jensen");
+    const char *journal = json_string_value(json_object_get(doc, "journal_number"));
+    cr_assert(journal && strncmp(journal, "2026-101-", 9) == 0, "journal number %s", journal ? journal : "(none)");
+    char line[64];
+    snprintf(line, sizeof(line), "Journalnummer: %s\n", journal);
+
+    get_letter(&cw, id, "text/plain", &r);
+    assert_letter(&r, "text/plain");
+    assert_contains(&r, "Til\nAnna Jensen\n", "the addressee");
+    assert_contains(&r, line, "the journal number");
+    assert_contains(&r, "Afgørelsens id: ", "the id beside it");
+    assert_contains(&r, "Telefon 33 66 33 66", "the jobcenter's telephone");
+    assert_contains(&r, "ringe til Jobcenter København på telefon 33 66 33 66", "how to ask a question");
+    assert_contains(&r, "Med venlig hilsen\nJobcenter København\nKøbenhavns Kommune\n", "the sign-off");
+    http_response_free(&r);
+    json_decref(doc);
+    fx_actor_free(&cw);
 }

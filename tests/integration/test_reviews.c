@@ -596,7 +596,7 @@ Test(reviews, refused_placement_without_the_citizen_at_the_meeting_needs_a_heari
     json_t *hearing = json_object_get(doc, "hearing");
     fx_assert_member(hearing, "status", "not_needed");
     const char *why = json_string_value(json_object_get(hearing, "not_needed_reason"));
-    cr_assert(why && strstr(why, "Oplysningerne er gennemgået med borgeren på opfølgningsmødet"),
+    cr_assert(why && strstr(why, "Vi gennemgik oplysningerne med dig på opfølgningsmødet den "),
               "the hearing is not waived for the meeting: %s", why ? why : "(none)");
     const char *reasons = json_string_value(json_object_get(doc, "reasons"));
     cr_assert(reasons && strstr(reasons, FX_PLACEMENT_NOTE), "the reasons are not the placement note: %s",
@@ -620,6 +620,60 @@ static void issued_by(json_t *doc, char placement[FX_UUID_LEN], char overall[FX_
 
 /* Fails unless decision old is superseded by replacement and out of force, and replacement
  * is issued and names old as the decision it supersedes. */
+/* Forvaltningsloven § 19: a decision is made after the hearing has ended. The citizen was
+ * not at the meeting, so the hearing was sent two days later and answered after its
+ * deadline had passed; the review is completed today, and so are its decisions made. */
+Test(reviews, a_hearing_after_the_meeting_dates_the_decisions_on_the_completion_day, .timeout = FX_TIMEOUT * 2)
+{
+    struct world w;
+    world_open(&w, FX_MUNICIPALITY);
+    char meeting[11], sent[11], deadline[11], answered[11], planned[11], review[FX_UUID_LEN];
+    day(&w, -20, meeting);
+    day(&w, -18, sent);
+    day(&w, -9, deadline);
+    day(&w, -6, answered);
+    day(&w, 14, planned);
+    fx_schedule_review(&w.cw, w.case_id, meeting, review);
+    fx_fill_review(&w.cw, &w.citizen, review, meeting, planned, FX_SEC_ALL & ~FX_SEC_BIT(FX_SEC_OVERALL_DECISION));
+    decide_no_interventions(&w, review, "Du er i behandling på hospitalet, og en indsats nu vil forværre dit helbred.");
+    json_t *capacity = fx_work_capacity_body(meeting);
+    json_object_set_new(capacity, "hearing",
+                        json_pack("{s:s, s:s, s:s, s:s}", "status", "answered", "sent_on", sent, "response_deadline",
+                                  deadline, "answered_on", answered));
+    json_decref(fx_review_ok(&w.cw, "PATCH", review, NULL,
+                             json_pack("{s:o, s:b}", "work_capacity", capacity, "citizen_present", 0)));
+    json_t *doc = fx_complete_review(&w.cw, review);
+    char placement[FX_UUID_LEN], overall[FX_UUID_LEN];
+    issued_by(doc, placement, overall);
+    json_decref(doc);
+
+    const char *const ids[] = {placement, overall};
+    for (size_t i = 0; i < 2; i++) {
+        doc = fx_get_decision(&w.cw, ids[i]);
+        fx_assert_member(doc, "decided_on", w.today);
+        fx_assert_member(doc, "notified_on", w.today);
+        json_decref(doc);
+    }
+    doc = fx_get_decision(&w.cw, overall);
+    fx_assert_member(json_object_get(doc, "hearing"), "answered_on", answered);
+    json_decref(doc);
+
+    /* The letter dates the decision after the answer it took into account. */
+    char path[160], decided[32], remarks[32], want[96];
+    snprintf(path, sizeof(path), "/v1/decisions/%s/letter", overall);
+    struct http_response r;
+    fx_call("GET", path, &w.cw, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    fx_danish_date(w.today, decided);
+    fx_danish_date(answered, remarks);
+    snprintf(want, sizeof(want), "Dato for afgørelsen: %s", decided);
+    cr_assert(strstr(r.body, want), "the letter lacks \"%s\":\n%s", want, r.body);
+    snprintf(want, sizeof(want), "modtog dine bemærkninger den %s", remarks);
+    cr_assert(strstr(r.body, want), "the letter lacks \"%s\":\n%s", want, r.body);
+    http_response_free(&r);
+    world_close(&w);
+}
+
 static void assert_replaced(const struct fx_actor *a, const char *old, const char *replacement)
 {
     json_t *doc = fx_get_decision(a, old);

@@ -118,6 +118,18 @@ static void assert_brief(json_t *ref, const char *code)
     cr_assert(json_integer_value(json_object_get(ref, "reference_id")) >= 1, "reference %s has no id", code);
 }
 
+/* Fails unless why (a Danish sentence) holds no ISO date: its dates are written the Danish
+ * way ("2. juni 2026"). */
+static void assert_danish_dates(const char *why)
+{
+    for (const char *p = why; *p; p++) {
+        int iso = 1;
+        for (int i = 0; i < 10 && iso; i++)
+            iso = p[i] && (i == 4 || i == 7 ? p[i] == '-' : p[i] >= '0' && p[i] <= '9');
+        cr_assert_not(iso, "why holds an ISO date: %s", why);
+    }
+}
+
 /* Fails unless rows list resource_id once, with the members every list has: s's case and
  * citizen, w's caseworker, resource_type, since and a why; and details with exactly
  * n_details members. Returns details (borrowed from rows). */
@@ -134,6 +146,7 @@ static json_t *assert_row(json_t *rows, const struct world *w, const struct subj
     fx_assert_member(row, "since", since);
     const char *why = json_string_value(json_object_get(row, "why"));
     cr_assert(why && strspn(why, " ") < strlen(why), "%s %s says no why", resource_type, resource_id);
+    assert_danish_dates(why);
     json_t *details = json_object_get(row, "details");
     cr_assert(json_is_object(details), "%s %s has no details object", resource_type, resource_id);
     cr_assert_eq(json_object_size(details), n_details, "details has %zu members, want %zu",
@@ -183,6 +196,11 @@ Test(worklists, reviews_due_lists_a_case_from_30_days_before_its_review_and_whil
             fx_date_add(due[i], -30, since);
         json_t *details = assert_row(rows, &w, &s[i], "case", s[i].case_id, since, 1);
         fx_assert_member(details, "due", due[i]);
+        char by[32], want[48];
+        fx_danish_date(due[i], by);
+        snprintf(want, sizeof(want), "senest %s.", by);
+        const char *why = json_string_value(json_object_get(fx_find_row(rows, "resource_id", s[i].case_id), "why"));
+        cr_assert(strstr(why, want), "the why does not say \"%s\": %s", want, why);
         listed++;
     }
     assert_count(rows, "reviews-due", listed);

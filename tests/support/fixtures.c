@@ -658,9 +658,9 @@ json_t *fx_decision_body(const char *case_id, const char *kind, const char *outc
         "{s:s, s:s, s:s, s:s, s:[s, s], s:s, s:s, s:s, s:{s:s, s:s}}", "case_id", case_id, "kind", kind,
         "subject", "Afgørelse om din sag", "applied_for", "Hjælp til forsørgelse og en indsats",
         "legal_basis", "las_11", "lsp_17", "legal_basis_note", "Bestemmelserne gælder for hele perioden.",
-        "facts", "Borgeren har været ledig siden marts.\nLægen har vurderet arbejdsevnen.", "reasons",
+        "facts", "Du har været ledig siden marts.\nLægen har vurderet din arbejdsevne.", "reasons",
         "Kommunen har lagt vægt på lægens vurdering.\nIndsatsen svarer til behovet.", "hearing", "status",
-        "not_needed", "not_needed_reason", "Afgørelsen bygger alene på borgerens egne oplysninger.");
+        "not_needed", "not_needed_reason", "Afgørelsen bygger alene på dine egne oplysninger.");
     cr_assert_not_null(body);
     if (outcome)
         json_object_set_new(body, "outcome", json_string(outcome));

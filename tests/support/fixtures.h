@@ -349,7 +349,7 @@ json_t *fx_review_ok(const struct fx_actor *a, const char *method, const char *i
 #define FX_WISHES "Jeg vil gerne arbejde i en butik."
 #define FX_BARRIERS "Jeg har svært ved at møde tidligt på grund af min medicin."
 #define FX_CAPACITY "Kan arbejde 15 timer om ugen med skånehensyn."
-#define FX_PLACEMENT_NOTE "Målgruppe og ydelse passer til borgerens situation."
+#define FX_PLACEMENT_NOTE "Målgruppe og ydelse passer til din situation."
 #define FX_RECOMMENDATION "Sagsbehandleren anbefaler at fortsætte med virksomhedspraktik."
 #define FX_FOLLOW_UP_1 "Opfølgning på praktikken"
 #define FX_FOLLOW_UP_2 "Status på helbred og trivsel"

@@ -61,7 +61,8 @@ static const struct db_stmt decision_fetch = {
     "SELECT d.id, d.status, d.force_lost_on IS NOT NULL, d.citizen_id, "
     "coalesce(d.appeal_deadline::text, ''), coalesce(d.supersedes_id::text, ''), "
     "coalesce((SELECT a.id::text FROM appeals a WHERE a.decision_id = d.id "
-    "          AND a.status IN ('received', 'forwarded') LIMIT 1), '') "
+    "          AND a.status IN ('received', 'forwarded') LIMIT 1), ''), "
+    "coalesce(d.notified_on::text, '') "
     "FROM decisions d WHERE d.id = $1::uuid"};
 
 enum db_status appeal_decision_fetch(struct db_conn *db, const char *id, struct appealed_decision *d,
@@ -81,6 +82,7 @@ enum db_status appeal_decision_fetch(struct db_conn *db, const char *id, struct 
     db_copy(d->appeal_deadline, sizeof(d->appeal_deadline), res, 0, 4);
     db_copy(d->supersedes_id, sizeof(d->supersedes_id), res, 0, 5);
     db_copy(d->open_appeal_id, sizeof(d->open_appeal_id), res, 0, 6);
+    db_copy(d->notified_on, sizeof(d->notified_on), res, 0, 7);
     *found = 1;
     PQclear(res);
     return DB_OK;

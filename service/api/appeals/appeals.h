@@ -45,6 +45,7 @@ struct appealed_decision {
     int force_lost;
     char citizen_id[37];
     char appeal_deadline[11];       /* "" for a draft */
+    char notified_on[11];           /* "" for a draft */
     char supersedes_id[37];         /* "" when none */
     char open_appeal_id[37];        /* an appeal received or forwarded on it, "" when none */
 };

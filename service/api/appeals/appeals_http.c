@@ -89,9 +89,18 @@ void api_appeals_create(struct request *rq, struct reply *r)
     enum db_status st = appeal_decision_fetch(rq->db, decision_id, &d, &found);
     if (resource_found(r, st, found, "decision") != 0 || refuse_unappealable(r, &d))
         return;
-    struct cal_date deadline;
-    if (cal_parse_iso(d.appeal_deadline, &deadline) != 0) {
+    struct cal_date deadline, notified;
+    if (cal_parse_iso(d.appeal_deadline, &deadline) != 0 || cal_parse_iso(d.notified_on, &notified) != 0) {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
+        return;
+    }
+    /* A citizen's own appeal is received today, on or after any notification (which is
+     * never in the future); a date staff give may be wrong. */
+    if (appeal_received_before_notice(received, notified)) {
+        check_begin(&c, rq->body, "");
+        check_fail(&c, "received_on", "must not be before the decision was notified (notified_on)");
+        reply_check_invalid(r, &c);
+        check_end(&c);
         return;
     }
     /* Never refused for lateness: Ankestyrelsen may hear a late appeal, so it is recorded

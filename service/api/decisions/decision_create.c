@@ -111,6 +111,7 @@ static enum decision_result insert(struct request *rq, struct reply *r, const st
         .hearing_response_deadline = in->hearing.response_deadline,
         .hearing_answered_on = in->hearing.answered_on,
         .hearing_not_needed_reason = in->hearing.reason,
+        .hearing_urgency_reason = in->hearing.urgency_reason,
     };
     char id[37];
     enum db_status st = decision_insert(rq->db, cs->id, in->supersedes_id, &f, id);
@@ -142,7 +143,8 @@ enum decision_result decision_create(struct request *rq, struct reply *r, struct
     memset(&cs, 0, sizeof(cs));
     memset(&old, 0, sizeof(old));
     memset(draft, 0, sizeof(*draft));
-    decision_read_body(c, 1, cal_today(), &in);
+    struct decision_read_rules rules = decision_read_rules_now(rq);
+    decision_read_body(c, 1, &rules, &in);
     /* Everything that can be wrong with the request is collected before answering, so
      * one 422 names every field. */
     enum decision_result res = DECISION_REFUSED;

@@ -8,8 +8,10 @@
 
 #include "api/reference/reference.h"
 #include "api/resource.h"
+#include "http/app.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "law/hearing.h"
 #include "law/validate.h"
 
 static const char *str(const json_t *obj, const char *key)
@@ -80,6 +82,7 @@ static const struct {
     {"answered_on", H_ANSWERED, H_ANSWERED, "only with status answered", "required when the citizen answered"},
     {"not_needed_reason", H_NOT_NEEDED, H_NOT_NEEDED, "only with status not_needed",
      "required: why no hearing was needed"},
+    {"urgency_reason", H_SENT | H_ANSWERED, 0, "only with status sent or answered", NULL},
 };
 
 static unsigned hearing_bit(const char *status)
@@ -91,10 +94,25 @@ static unsigned hearing_bit(const char *status)
     return 0;
 }
 
-static void check_hearing(struct check *c, json_t *obj, struct cal_date today, struct decision_hearing_input *h)
+/* The answer period: at least min_days from sending to the response deadline, unless the
+ * hearing says why the matter was too urgent to wait (then the letter prints the reason). */
+static void check_answer_period(struct check *hc, struct cal_date sent, struct cal_date deadline, int min_days,
+                                const char *urgency_reason)
+{
+    if (urgency_reason || hearing_period_ok(sent, deadline, min_days))
+        return;
+    char message[160];
+    snprintf(message, sizeof(message),
+             "must give the citizen at least %d days after sent_on to answer, or give urgency_reason", min_days);
+    check_fail(hc, "response_deadline", message);
+}
+
+static void check_hearing(struct check *c, json_t *obj, const struct decision_read_rules *rules,
+                          struct decision_hearing_input *h)
 {
     static const char *const allowed[] = {"status", "sent_on", "response_deadline", "answered_on",
-                                          "not_needed_reason", NULL};
+                                          "not_needed_reason", "urgency_reason", NULL};
+    struct cal_date today = rules->today;
     static const char *const statuses[] = {"none", "sent", "answered", "not_needed", NULL};
     struct check hc;
     struct cal_date sent, deadline, answered;
@@ -105,6 +123,7 @@ static void check_hearing(struct check *c, json_t *obj, struct cal_date today, s
     int has_deadline = opt_date(&hc, "response_deadline", &deadline, &h->response_deadline) == CHECK_OK;
     int has_answered = opt_date(&hc, "answered_on", &answered, &h->answered_on) == CHECK_OK;
     opt_text(&hc, "not_needed_reason", TEXT_MULTILINE, 2000, &h->reason);
+    opt_text(&hc, "urgency_reason", TEXT_MULTILINE, 2000, &h->urgency_reason);
     unsigned bit = h->status ? hearing_bit(h->status) : 0;
     for (size_t i = 0; bit && i < sizeof(hearing_rules) / sizeof(hearing_rules[0]); i++) {
         int present = has_value(obj, hearing_rules[i].key);
@@ -119,6 +138,8 @@ static void check_hearing(struct check *c, json_t *obj, struct cal_date today, s
         check_fail(&hc, "answered_on", "must not be in the future");
     if (has_sent && has_deadline && cal_after(sent, deadline))
         check_fail(&hc, "response_deadline", "must not be before sent_on");
+    else if (has_sent && has_deadline)
+        check_answer_period(&hc, sent, deadline, rules->hearing_min_days, h->urgency_reason);
     if (has_sent && has_answered && cal_after(sent, answered))
         check_fail(&hc, "answered_on", "must not be before sent_on");
     check_merge(c, &hc);
@@ -206,8 +227,16 @@ static void check_processing_notice(struct check *c, json_t *obj, struct cal_dat
     check_merge(c, &nc);
 }
 
-void decision_read_body(struct check *c, int creating, struct cal_date today, struct decision_input *in)
+struct decision_read_rules decision_read_rules_now(const struct request *rq)
 {
+    struct decision_read_rules rules = {cal_today(), rq->app->cfg.hearing_min_days};
+    return rules;
+}
+
+void decision_read_body(struct check *c, int creating, const struct decision_read_rules *rules,
+                        struct decision_input *in)
+{
+    struct cal_date today = rules->today;
     static const char *const create_fields[] = {
         "case_id", "kind", "outcome", "parent_id", "supersedes_id", "subject", "applied_for", "applied_on",
         "processing_notice", "decided_on", "legal_basis", "legal_basis_note", "facts", "reasons",
@@ -251,7 +280,7 @@ void decision_read_body(struct check *c, int creating, struct cal_date today, st
         if (got == CHECK_OK) {
             size_t before = json_array_size(c->errors);
             in->hearing.status = NULL;
-            check_hearing(c, hearing, today, &in->hearing);
+            check_hearing(c, hearing, rules, &in->hearing);
             in->hearing_ok = json_array_size(c->errors) == before;
         }
     }
@@ -340,6 +369,7 @@ static struct decision_fields current_fields(const struct decision_row *row, cha
         .hearing_response_deadline = str(h, "response_deadline"),
         .hearing_answered_on = str(h, "answered_on"),
         .hearing_not_needed_reason = str(h, "not_needed_reason"),
+        .hearing_urgency_reason = str(h, "urgency_reason"),
     };
     return f;
 }
@@ -434,6 +464,7 @@ int decision_apply_change(struct request *rq, struct reply *r, struct check *c, 
         f->hearing_response_deadline = in->hearing.response_deadline;
         f->hearing_answered_on = in->hearing.answered_on;
         f->hearing_not_needed_reason = in->hearing.reason;
+        f->hearing_urgency_reason = in->hearing.urgency_reason;
     }
     char on[CAL_ISO_SIZE];
     decision_resolution_date(f->decided_on, in->today, on);

@@ -27,6 +27,7 @@ struct decision_hearing_input {
     const char *response_deadline;
     const char *answered_on;
     const char *reason;             /* why no hearing was needed */
+    const char *urgency_reason;     /* why the answer period is shorter than the minimum */
 };
 
 /* What a create or change body says after the shape checks; strings belong to the body. A
@@ -73,9 +74,21 @@ int decision_is_code(const char *s);
 void decision_check_application(struct check *c, const char *applied_for, const char *applied_on,
                                 const char *notice_sent_on);
 
+/* What a body is read against: the day (it bounds the hearing's dates) and the least
+ * number of days a hearing gives the citizen to answer without an urgency reason
+ * (FREMDRIFT_HEARING_MIN_DAYS). */
+struct decision_read_rules {
+    struct cal_date today;
+    int hearing_min_days;
+};
+
+/* The rules of a request read today under the service's configuration. */
+struct decision_read_rules decision_read_rules_now(const struct request *rq);
+
 /* Reads the body c->obj of a create (creating) or a change into in, recording every error
- * in c under its prefix. today bounds the hearing's dates. Pure. */
-void decision_read_body(struct check *c, int creating, struct cal_date today, struct decision_input *in);
+ * in c under its prefix. Pure. */
+void decision_read_body(struct check *c, int creating, const struct decision_read_rules *rules,
+                        struct decision_input *in);
 
 /* The date codes resolve on: the decision date if there is one, else today. */
 void decision_resolution_date(const char *decided_on, struct cal_date today, char out[CAL_ISO_SIZE]);

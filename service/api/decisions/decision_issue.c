@@ -12,11 +12,47 @@
 #include "api/integration/events.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "law/hearing.h"
 #include "law/validate.h"
 
 static const char *str(const json_t *obj, const char *key)
 {
     return json_string_value(json_object_get(obj, key));
+}
+
+/* A date of the hearing as the document has it; NULL when it has none. */
+static const struct cal_date *hearing_date(const json_t *hearing, const char *key, struct cal_date *out)
+{
+    return cal_parse_iso(str(hearing, key), out) == 0 ? out : NULL;
+}
+
+/* A decision is made after its hearing has ended (forvaltningsloven § 19). The hearing's
+ * dates record what happened; a decision date before its end is what is wrong, and is
+ * refused: the draft's decided_on when it has one (dated), else the notification date
+ * (notified_on of the issue). decided is that date. Without a date of its own, a decision
+ * notified while the hearing is still open is the 409 of hearing_open instead. */
+static void check_hearing_dates(struct check *c, const json_t *doc, struct cal_date decided, int dated)
+{
+    const json_t *h = json_object_get(doc, "hearing");
+    struct cal_date sent, deadline, answered;
+    const struct hearing_dates dates = {
+        str(h, "status"),
+        hearing_date(h, "sent_on", &sent),
+        hearing_date(h, "response_deadline", &deadline),
+        hearing_date(h, "answered_on", &answered),
+    };
+    unsigned found = hearing_conflicts(&dates, decided);
+    const char *message = NULL;
+    if (found & HEARING_DECIDED_BEFORE_SENT)
+        message = "must not be before the hearing was sent (hearing.sent_on): a decision is made after the hearing";
+    else if (found & HEARING_ANSWERED_AFTER_DECISION)
+        message = "must not be before the citizen answered the hearing (hearing.answered_on): the decision takes "
+                  "the answer into account";
+    else if (dated && (found & HEARING_DECIDED_WHILE_OPEN))
+        message = "must be after the hearing's response deadline, unless the citizen's answer is recorded: the "
+                  "citizen may answer until then";
+    if (message)
+        check_fail(c, dated ? "decided_on" : "notified_on", message);
 }
 
 /* Every element the law requires of the decision, each missing one recorded in c with its
@@ -56,8 +92,10 @@ static int check_issuable(struct request *rq, struct reply *r, struct check *c, 
     if (!notified)
         return 0;
     struct cal_date decided = *notified;
-    if (*row->decided_on && cal_parse_iso(row->decided_on, &decided) == 0 && cal_after(decided, *notified))
+    int dated = *row->decided_on && cal_parse_iso(row->decided_on, &decided) == 0;
+    if (dated && cal_after(decided, *notified))
         check_fail(c, "decided_on", "must not be after the notification date");
+    check_hearing_dates(c, d, decided, dated);
     enum db_status st = DB_OK;
     if (*row->supersedes_id) {
         /* A replacement notified before the decision it replaces would rewrite history. */
@@ -249,6 +287,7 @@ json_t *decision_spec_body(const struct decision_spec *spec)
         {"response_deadline", h->response_deadline},
         {"answered_on", h->answered_on},
         {"not_needed_reason", h->not_needed_reason},
+        {"urgency_reason", h->urgency_reason},
     };
     json_t *body = json_object();
     int failed = put_texts(body, texts, sizeof(texts) / sizeof(texts[0]));

@@ -23,8 +23,10 @@ struct request;
  * notification date notified: the date must not be in the future, every element the law
  * requires must be there (outcome, subject, legal basis, facts and reasons unless the
  * outcome says they are not required, the hearing of an adverse decision, the hours and
- * parent the kind asks for), its references in force on the decision date, and no
- * hearing may still be open on that date (409 state hearing_open). Then fixes the
+ * parent the kind asks for), its references in force on the decision date, a decision
+ * date after the hearing ended (not before it was sent, not before the citizen's answer,
+ * not on or before an unanswered response deadline), and no hearing may still be open on
+ * the notification date (409 state hearing_open). Then fixes the
  * notification date, the appeal deadline and the appeal guidance, supersedes the decision
  * it replaces (and records the new decision on an appeal that remitted that one), and
  * records both (events decision.issued and decision.superseded). notified is NULL when
@@ -42,6 +44,7 @@ struct decision_hearing_spec {
     const char *response_deadline;
     const char *answered_on;
     const char *not_needed_reason;
+    const char *urgency_reason;
 };
 
 /* A decision another resource makes: the POST /v1/decisions body in C. Codes, not ids:

@@ -67,10 +67,10 @@ static const struct db_stmt insert = {
     "INSERT INTO decisions (case_id, municipality, citizen_id, kind_id, outcome_id, parent_id, supersedes_id, "
     "subject, applied_for, decided_on, legal_basis_note, facts, reasons, hours_per_week, hearing_status, "
     "hearing_sent_on, hearing_response_deadline, hearing_answered_on, hearing_not_needed_reason, applied_on, "
-    "processing_notice_sent_on, processing_notice_expected_by) "
+    "processing_notice_sent_on, processing_notice_expected_by, hearing_urgency_reason) "
     "SELECT c.id, c.municipality, c.citizen_id, $2::bigint, $3::bigint, $4::uuid, $5::uuid, $6, $7, "
     "$8::date, $9, $10, $11, $12::numeric, $13, $14::date, $15::date, $16::date, $17, $18::date, $19::date, "
-    "$20::date "
+    "$20::date, $21 "
     "FROM cases c WHERE c.id = $1::uuid RETURNING id"};
 
 enum db_status decision_insert(struct db_conn *db, const char *case_id, const char *supersedes_id,
@@ -81,9 +81,9 @@ enum db_status decision_insert(struct db_conn *db, const char *case_id, const ch
                             f->hours_per_week, f->hearing_status, f->hearing_sent_on,
                             f->hearing_response_deadline, f->hearing_answered_on,
                             f->hearing_not_needed_reason, f->applied_on, f->notice_sent_on,
-                            f->notice_expected_by};
+                            f->notice_expected_by, f->hearing_urgency_reason};
     int inserted;
-    enum db_status st = db_exec_one(db, &insert, 20, values, id_out, 37, &inserted);
+    enum db_status st = db_exec_one(db, &insert, 21, values, id_out, 37, &inserted);
     return st == DB_OK && !inserted ? DB_NOT_VISIBLE : st;
 }
 
@@ -94,7 +94,7 @@ static const struct db_stmt update = {
     "hours_per_week = $12::numeric, hearing_status = $13, hearing_sent_on = $14::date, "
     "hearing_response_deadline = $15::date, hearing_answered_on = $16::date, hearing_not_needed_reason = $17, "
     "applied_on = $18::date, processing_notice_sent_on = $19::date, processing_notice_expected_by = $20::date, "
-    "version = version + 1, updated_at = now(), updated_by = claim_sub() "
+    "hearing_urgency_reason = $21, version = version + 1, updated_at = now(), updated_by = claim_sub() "
     "WHERE id = $1::uuid AND version = $2::integer AND status = 'draft' RETURNING id"};
 
 enum db_status decision_update(struct db_conn *db, const char *id, long version, const struct decision_fields *f,
@@ -106,8 +106,8 @@ enum db_status decision_update(struct db_conn *db, const char *id, long version,
                             f->decided_on, f->legal_basis_note, f->facts, f->reasons, f->hours_per_week,
                             f->hearing_status, f->hearing_sent_on, f->hearing_response_deadline,
                             f->hearing_answered_on, f->hearing_not_needed_reason, f->applied_on,
-                            f->notice_sent_on, f->notice_expected_by};
-    return db_exec_one(db, &update, 20, values, NULL, 0, updated);
+                            f->notice_sent_on, f->notice_expected_by, f->hearing_urgency_reason};
+    return db_exec_one(db, &update, 21, values, NULL, 0, updated);
 }
 
 static const struct db_stmt provisions_clear = {
@@ -197,6 +197,8 @@ static const struct db_stmt issue = {
     "decision_issue",
     "UPDATE decisions d SET status = 'issued', notified_on = $3::date, appeal_deadline = $4::date, "
     "decided_on = coalesce(d.decided_on, $3::date), issued_at = now(), issued_by = claim_sub(), "
+    "journal_number = journal_number_next(d.municipality, $3::date), "
+    "addressee = (SELECT c.name FROM citizens c WHERE c.id = d.citizen_id), "
     "version = d.version + 1, updated_at = now(), updated_by = claim_sub(), "
     "appeal_guidance = jsonb_build_object("
     "'deadline', $4::date, 'deadline_text', $5::text, "
@@ -287,7 +289,8 @@ enum db_status decision_list(struct db_conn *db, const struct decision_filter *f
 
 static const struct db_stmt sender = {
     "decision_sender",
-    "SELECT label_da, coalesce(attributes->>'office', ''), coalesce(attributes->>'address', '') "
+    "SELECT label_da, coalesce(attributes->>'office', ''), coalesce(attributes->>'address', ''), "
+    "coalesce(attributes->>'phone', ''), coalesce(attributes->>'web', '') "
     "FROM reference_items WHERE kind = 'municipality' AND code = $1 AND valid_from <= $2::date "
     "AND (valid_to IS NULL OR valid_to > $2::date)"};
 
@@ -304,6 +307,8 @@ enum db_status decision_sender(struct db_conn *db, const char *municipality, con
     db_copy(out->name, sizeof(out->name), res, 0, 0);
     db_copy(out->office, sizeof(out->office), res, 0, 1);
     db_copy(out->address, sizeof(out->address), res, 0, 2);
+    db_copy(out->phone, sizeof(out->phone), res, 0, 3);
+    db_copy(out->web, sizeof(out->web), res, 0, 4);
     *found = 1;
     PQclear(res);
     return DB_OK;

@@ -62,6 +62,7 @@ struct decision_fields {
     const char *hearing_response_deadline;
     const char *hearing_answered_on;
     const char *hearing_not_needed_reason;
+    const char *hearing_urgency_reason;     /* why the answer period is shorter than the minimum */
 };
 
 /* Inserts a draft on the case (municipality and citizen taken from the case, which row-
@@ -97,10 +98,11 @@ struct decision_issue {
     const char *deadline_moved_from;    /* notified + 28 days when that was closed; NULL otherwise */
 };
 
-/* Issues the draft if it still has version: status, dates, issued_at/by and the appeal
+/* Issues the draft if it still has version: status, dates, issued_at/by, the appeal
  * guidance (from the reference rows appeal_guidance/standard and the decision's
- * municipality in force on the notification date). *issued is 0 when the draft changed
- * or no appeal guidance is in force on that date. */
+ * municipality in force on the notification date), the next journal number of the
+ * municipality and year, and the citizen's name as the letter's addressee. *issued is 0
+ * when the draft changed or no appeal guidance is in force on that date. */
 enum db_status decision_issue(struct db_conn *db, const char *id, long version, const struct decision_issue *is,
                               int *issued);
 
@@ -126,11 +128,14 @@ struct decision_filter {
 enum db_status decision_list(struct db_conn *db, const struct decision_filter *f, const struct page *p,
                              PGresult **res);
 
-/* The municipality as the letter names it, from its reference row in force on date. */
+/* The municipality as the letter names it, from its reference row in force on date: the
+ * sender, and how the citizen reaches its jobcenter. */
 struct decision_sender {
     char name[256];
     char office[256];       /* "" when none */
     char address[256];      /* "" when none */
+    char phone[64];         /* "" when none */
+    char web[256];          /* "" when none */
 };
 
 /* *found is 0 when no municipality row of that code is in force on date. */

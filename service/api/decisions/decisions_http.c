@@ -109,7 +109,8 @@ void api_decisions_update(struct request *rq, struct reply *r)
     char hours[24];
     int provisions_changed = 0;
     check_begin(&c, rq->body, "");
-    decision_read_body(&c, 0, cal_today(), &in);
+    struct decision_read_rules rules = decision_read_rules_now(rq);
+    decision_read_body(&c, 0, &rules, &in);
     if (json_object_size(rq->body) == 0)
         check_fail(&c, NULL, "name at least one field to change");
     if (decision_apply_change(rq, r, &c, &in, &row, &f, hours, &refs, &provisions_changed) == 0 &&

@@ -17,6 +17,8 @@ enum db_status letter_of_decision(struct db_conn *db, const char *municipality, 
         .name = named ? sender.name : NULL,
         .office = named && *sender.office ? sender.office : NULL,
         .address = named && *sender.address ? sender.address : NULL,
+        .phone = named && *sender.phone ? sender.phone : NULL,
+        .web = named && *sender.web ? sender.web : NULL,
     };
     *text = letter_render(doc, &from, f, len);
     return DB_OK;

@@ -14,6 +14,7 @@
 #include "api/resource.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "law/danish_text.h"
 #include "law/validate.h"
 
 /* Subjects are one line of at most 500 characters; labels past this many bytes are left
@@ -104,14 +105,15 @@ static int find_replaced(struct request *rq, struct reply *r, const struct compl
 
 /* The hearing an adverse decision of the review carries: when the citizen took part in the
  * meeting, the information was gone through with them there; otherwise the hearing the
- * review records. reason is the caller's buffer (room for 256 bytes). */
+ * review records. The reason is written to the citizen, as the letter is. reason is the
+ * caller's buffer (room for 256 bytes). */
 static void adverse_hearing(const struct completion *k, struct decision_hearing_spec *h, char reason[256])
 {
     memset(h, 0, sizeof(*h));
     if (json_is_true(json_object_get(k->row->doc, "citizen_present"))) {
         char day[CAL_DANISH_SIZE];
         cal_format_danish(k->ctx->meeting_on, day);
-        snprintf(reason, 256, "Oplysningerne er gennemgået med borgeren på opfølgningsmødet %s", day);
+        snprintf(reason, 256, "Vi gennemgik oplysningerne med dig på opfølgningsmødet den %s.", day);
         h->status = "not_needed";
         h->not_needed_reason = reason;
         return;
@@ -122,6 +124,7 @@ static void adverse_hearing(const struct completion *k, struct decision_hearing_
     h->response_deadline = str(stored, "response_deadline");
     h->answered_on = str(stored, "answered_on");
     h->not_needed_reason = str(stored, "not_needed_reason");
+    h->urgency_reason = str(stored, "urgency_reason");
 }
 
 /* decision_make with its field errors under prefix, merged into c. */
@@ -148,7 +151,7 @@ static enum decision_result make_placement(struct request *rq, struct reply *r, 
     if (st == DB_OK && !found)
         st = DB_ERROR;
     if (st == DB_OK)
-        st = review_placement_provisions(rq->db, k->row->case_id, k->row->meeting_on, &res);
+        st = review_placement_provisions(rq->db, k->row->case_id, k->today, &res);
     const char *text = st == DB_OK ? db_value(res, 0, 0) : NULL;
     json_t *codes = text ? json_loads(text, 0, NULL) : NULL;
     PQclear(res);
@@ -166,16 +169,17 @@ static enum decision_result make_placement(struct request *rq, struct reply *r, 
         legal_basis[n++] = json_string_value(json_array_get(codes, i));
     const char *group = str(json_object_get(cs.doc, "target_group"), "label");
     const char *benefit = str(json_object_get(cs.doc, "benefit"), "label");
-    char subject[512], reason[256];
-    snprintf(subject, sizeof(subject), "Målgruppe og forsørgelsesgrundlag: %s med %s", group ? group : "",
-             benefit ? benefit : "");
+    char subject[512], reason[256], group_text[200], benefit_text[200];
+    /* Labels inside a sentence are written as Danish writes them: "kontanthjælp". */
+    snprintf(subject, sizeof(subject), "Målgruppe og forsørgelsesgrundlag: %s med %s",
+             danish_in_sentence(group, group_text, sizeof(group_text)),
+             danish_in_sentence(benefit, benefit_text, sizeof(benefit_text)));
     int granted = review_placement_granted(k->wc);
     struct decision_spec spec = {
         .case_id = k->row->case_id,
         .kind = "placement",
         .outcome = granted ? "granted" : "refused",
         .subject = subject,
-        .decided_on = k->row->meeting_on,
         .legal_basis = legal_basis,
         .n_legal_basis = n,
         .supersedes_id = *k->placement_replaces ? k->placement_replaces : NULL,
@@ -213,7 +217,7 @@ static char *overall_facts(const struct completion *k)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return NULL;
-    fputs("Planlagte indsatser:", f);
+    fputs("Kommunen har planlagt disse indsatser for dig:", f);
     for (size_t i = 0; i < k->n_planned; i++) {
         const char *planned_start = str(planned_item(k, i), "planned_start");
         const char *note = str(planned_item(k, i), "note");
@@ -255,7 +259,6 @@ static enum decision_result make_overall(struct request *rq, struct reply *r, st
     struct decision_spec spec = {
         .case_id = k->row->case_id,
         .supersedes_id = *k->overall_replaces ? k->overall_replaces : NULL,
-        .decided_on = k->row->meeting_on,
         .legal_basis = legal_basis,
         .n_legal_basis = n,
         .reasons = str(k->od, "reasons"),

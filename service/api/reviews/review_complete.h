@@ -5,7 +5,10 @@
  * guidance and deadline of the decision API), each superseding the case's decision of its
  * kind from the last review (or from a caseworker), the planned interventions are
  * requested through the interventions module, and the review is marked completed, after
- * which nothing of it changes. */
+ * which nothing of it changes. The decisions are dated on the completion day, not the
+ * meeting's: they are made once every section is there and the hearing has ended
+ * (forvaltningsloven § 19), which may be weeks after the meeting; a hearing still open
+ * stops the completion (409 hearing_open). */
 #ifndef FREMDRIFT_REVIEW_COMPLETE_H
 #define FREMDRIFT_REVIEW_COMPLETE_H
 

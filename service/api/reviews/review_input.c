@@ -208,13 +208,14 @@ static void check_plan_date(struct check *c, const char *key, int required, cons
 
 /* The hearing an adverse decision of the review records, with the decision API's rules:
  * the decisions module reads it, so the two can never disagree. */
-static void check_hearing(struct check *c, json_t *hearing, struct cal_date today)
+static void check_hearing(struct check *c, json_t *hearing, const struct review_context *ctx)
 {
     json_t *wrapper = json_pack("{s:O}", "hearing", hearing);
     struct check hc;
     struct decision_input ignored;
+    struct decision_read_rules rules = {ctx->today, ctx->hearing_min_days};
     check_begin(&hc, wrapper, c->prefix);
-    decision_read_body(&hc, 0, today, &ignored);
+    decision_read_body(&hc, 0, &rules, &ignored);
     check_merge(c, &hc);
     json_decref(wrapper);
 }
@@ -247,7 +248,7 @@ static void read_work_capacity(struct check *parent, json_t *obj, const struct r
     }
     json_t *hearing = NULL;
     if (!check_is_null(&c, "hearing") && check_object(&c, "hearing", 0, &hearing) == CHECK_OK)
-        check_hearing(&c, hearing, ctx->today);
+        check_hearing(&c, hearing, ctx);
     check_merge(parent, &c);
 }
 

@@ -58,13 +58,15 @@ long review_who5_score(const struct review_scale *who5, const long *items, size_
  * optional fraction of a second); *unix_seconds is then the instant it names. */
 int review_parse_timestamp(const char *s, long long *unix_seconds);
 
-/* What a section is checked against: today, the meeting date, and whether the decision
- * kind ressourceforloeb is in force on it (then work_capacity.ressourceforloeb_assessed is
- * required; otherwise it must stay null). */
+/* What a section is checked against: today, the meeting date, whether the decision kind
+ * ressourceforloeb is in force on it (then work_capacity.ressourceforloeb_assessed is
+ * required; otherwise it must stay null), and the least number of days a hearing gives
+ * the citizen to answer without an urgency reason. */
 struct review_context {
     struct cal_date today;
     struct cal_date meeting_on;
     int ressourceforloeb;
+    int hearing_min_days;
 };
 
 /* The members a PATCH body names. */

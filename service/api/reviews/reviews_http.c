@@ -12,6 +12,7 @@
 #include "api/reference/reference.h"
 #include "api/resource.h"
 #include "api/reviews/review_complete.h"
+#include "http/app.h"
 #include "http/page.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -57,6 +58,7 @@ int review_context_of(struct request *rq, struct reply *r, const struct review_r
     char id[24];
     memset(ctx, 0, sizeof(*ctx));
     ctx->today = cal_today();
+    ctx->hearing_min_days = rq->app->cfg.hearing_min_days;
     if (cal_parse_iso(row->meeting_on, &ctx->meeting_on) != 0) {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
         return -1;

@@ -12,6 +12,8 @@
 #include "law/validate.h"
 
 static const struct cal_date today = {2026, 11, 25};
+/* Read today, with the default minimum answer period of a week. */
+static const struct decision_read_rules rules = {{2026, 11, 25}, 7};
 
 /* Reads body (JSON text) as a create (creating) or change under prefix; the caller ends
  * the check and frees *body. */
@@ -22,7 +24,7 @@ static void read_body(const char *text, int creating, const char *prefix, json_t
     *body = json_loads(text, 0, &error);
     cr_assert_not_null(*body, "bad JSON in test: %s", error.text);
     check_begin(c, *body, prefix);
-    decision_read_body(c, creating, today, in);
+    decision_read_body(c, creating, &rules, in);
 }
 
 /* 1 when errors holds pointer with message. */
@@ -191,6 +193,61 @@ Test(decision_input, a_hearing_answered_today_is_accepted)
     cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
     cr_assert_eq(in.hearing_ok, 1);
     cr_assert_str_eq(in.hearing.answered_on, "2026-11-25");
+    check_end(&c);
+    json_decref(body);
+}
+
+Test(decision_input, a_hearing_gives_the_citizen_a_week_to_answer)
+{
+    json_t *body;
+    struct check c;
+    struct decision_input in;
+    /* The response deadline the day it was sent, and six days on: too short. */
+    read_body("{\"hearing\": {\"status\": \"sent\", \"sent_on\": \"2026-11-18\", \"response_deadline\":"
+              " \"2026-11-18\"}}",
+              0, "", &body, &c, &in);
+    cr_assert(has_error(&c, "/hearing/response_deadline",
+                        "must give the citizen at least 7 days after sent_on to answer, or give urgency_reason"),
+              "%s", json_dumps(c.errors, 0));
+    cr_assert_eq(json_array_size(c.errors), 1, "%s", json_dumps(c.errors, 0));
+    check_end(&c);
+    json_decref(body);
+    read_body("{\"hearing\": {\"status\": \"sent\", \"sent_on\": \"2026-11-18\", \"response_deadline\":"
+              " \"2026-11-24\"}}",
+              0, "/sections/work_capacity", &body, &c, &in);
+    cr_assert(has_error(&c, "/sections/work_capacity/hearing/response_deadline",
+                        "must give the citizen at least 7 days after sent_on to answer, or give urgency_reason"));
+    check_end(&c);
+    json_decref(body);
+    /* A week is enough. */
+    read_body("{\"hearing\": {\"status\": \"sent\", \"sent_on\": \"2026-11-18\", \"response_deadline\":"
+              " \"2026-11-25\"}}",
+              0, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
+    cr_assert_null(in.hearing.urgency_reason);
+    check_end(&c);
+    json_decref(body);
+}
+
+Test(decision_input, a_shorter_answer_period_needs_its_urgency_stated)
+{
+    json_t *body;
+    struct check c;
+    struct decision_input in;
+    read_body("{\"hearing\": {\"status\": \"answered\", \"sent_on\": \"2026-11-18\", \"response_deadline\":"
+              " \"2026-11-20\", \"answered_on\": \"2026-11-19\", \"urgency_reason\": \"Huslejen skal betales"
+              " 1. december.\"}}",
+              0, "", &body, &c, &in);
+    cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
+    cr_assert_str_eq(in.hearing.urgency_reason, "Huslejen skal betales 1. december.");
+    check_end(&c);
+    json_decref(body);
+    /* Urgency belongs to a hearing that was sent. */
+    read_body("{\"hearing\": {\"status\": \"not_needed\", \"not_needed_reason\": \"Egne oplysninger.\","
+              " \"urgency_reason\": \"Haster.\"}}",
+              0, "", &body, &c, &in);
+    cr_assert(has_error(&c, "/hearing/urgency_reason", "only with status sent or answered"));
+    cr_assert_eq(json_array_size(c.errors), 1, "%s", json_dumps(c.errors, 0));
     check_end(&c);
     json_decref(body);
 }

@@ -84,12 +84,12 @@ Test(decision_spec, a_spec_body_passes_the_api_bodys_checks)
         .n_legal_basis = 1,
         .hours_per_week = 12,
     };
-    struct cal_date today = {2026, 11, 25};
+    const struct decision_read_rules rules = {{2026, 11, 25}, 7};
     json_t *body = decision_spec_body(&spec);
     struct check c;
     struct decision_input in;
     check_begin(&c, body, "/intervention");
-    decision_read_body(&c, 1, today, &in);
+    decision_read_body(&c, 1, &rules, &in);
     cr_assert_eq(check_failed(&c), 0, "%s", json_dumps(c.errors, 0));
     cr_assert_str_eq(in.parent_id, "5f0e2a1b-3c4d-4e5f-8a9b-0c1d2e3f4a5b");
     cr_assert_str_eq(in.hours, "12.0");
@@ -107,12 +107,12 @@ Test(decision_spec, a_bad_spec_is_refused_at_pointers_under_the_callers_prefix)
         .facts = "  ",
         .hearing = {.status = "sent"},
     };
-    struct cal_date today = {2026, 11, 25};
+    const struct decision_read_rules rules = {{2026, 11, 25}, 7};
     json_t *body = decision_spec_body(&spec);
     struct check c;
     struct decision_input in;
     check_begin(&c, body, "/sections/overall_decision");
-    decision_read_body(&c, 1, today, &in);
+    decision_read_body(&c, 1, &rules, &in);
     const char *expected[] = {"/sections/overall_decision/case_id", "/sections/overall_decision/facts",
                               "/sections/overall_decision/hearing/sent_on",
                               "/sections/overall_decision/hearing/response_deadline"};

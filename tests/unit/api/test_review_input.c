@@ -318,8 +318,8 @@ Test(review_input, own_assessment_needs_wishes_and_barriers)
 
 /* ---- PATCH sections ---- */
 
-static const struct review_context meeting_today = {{2026, 11, 25}, {2026, 11, 25}, 1};
-static const struct review_context after_reform = {{2027, 3, 1}, {2027, 3, 1}, 0};
+static const struct review_context meeting_today = {{2026, 11, 25}, {2026, 11, 25}, 1, 7};
+static const struct review_context after_reform = {{2027, 3, 1}, {2027, 3, 1}, 0, 7};
 
 static void read_patch(const char *text, const struct review_context *ctx, struct check *c, json_t **body,
                        struct review_patch *p)
@@ -693,7 +693,7 @@ Test(review_input, no_interventions_is_adverse_and_needs_a_hearing_when_the_citi
 
 Test(review_input, a_meeting_not_yet_held_cannot_be_completed)
 {
-    const struct review_context later = {{2026, 11, 25}, {2026, 11, 26}, 1};
+    const struct review_context later = {{2026, 11, 25}, {2026, 11, 26}, 1, 7};
     json_t *doc;
     struct check c;
     complete_with(NULL, 0, &later, &c, &doc);

@@ -24,6 +24,16 @@ static void assert_date(struct cal_date got, const char *want)
     cr_assert_str_eq(text, want);
 }
 
+/* ---- Received before the citizen was told ----------------------------- */
+
+Test(appeal_rules, an_appeal_cannot_be_received_before_the_decision_was_notified)
+{
+    cr_assert(appeal_received_before_notice(day("2026-03-01"), day("2026-03-06")));
+    cr_assert(appeal_received_before_notice(day("2025-12-31"), day("2026-01-01")));
+    cr_assert_not(appeal_received_before_notice(day("2026-03-06"), day("2026-03-06")), "the day of notice");
+    cr_assert_not(appeal_received_before_notice(day("2026-04-20"), day("2026-03-06")));
+}
+
 /* ---- Lateness ----------------------------------------------------------- */
 
 Test(appeal_rules, appeal_received_on_the_deadline_is_on_time)

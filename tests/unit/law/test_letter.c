@@ -18,11 +18,14 @@
 #define REASONS "Kommunen lægger vægt på, at under 20 timer < fuld tid passer til dig."
 #define REASONS_HTML "Kommunen lægger vægt på, at under 20 timer &lt; fuld tid passer til dig."
 #define WHERE "Københavns Kommune (Jobcenter København), Gyldenløvesgade 9, 1600 København V"
-#define HOW "Du kan klage skriftligt eller mundtligt. Klagen sendes til kommunen, som har truffet afgørelsen."
+#define HOW                                                                                                    \
+    "Du kan klage skriftligt eller mundtligt. Klagen sendes til kommunen, som har truffet afgørelsen. Kommunen " \
+    "vurderer afgørelsen igen inden 4 uger. Giver kommunen dig ikke helt medhold, sender kommunen klagen videre " \
+    "til Ankestyrelsen sammen med sin begrundelse."
 #define LATE "Hvis du klager for sent, kan Ankestyrelsen i særlige tilfælde alligevel behandle klagen."
 
-static const struct letter_sender copenhagen = {
-    "Københavns Kommune", "Jobcenter København", "Gyldenløvesgade 9, 1600 København V"};
+static const struct letter_sender copenhagen = {"Københavns Kommune", "Jobcenter København",
+                                                "Gyldenløvesgade 9, 1600 København V", "33 66 33 66", "www.kk.dk"};
 
 /* A partly granted fleksjob decision, notified on Thursday 26 November 2026: four weeks on
  * is Juleaftensdag, so the deadline moved to Monday 28 December 2026. The hearing was sent
@@ -32,7 +35,7 @@ static json_t *issued_decision(void)
     json_t *d = json_pack(
         "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:{s:s, s:s, s:i}, s:s, s:b, s:n, s:n, s:n, s:n,"
         " s:s, s:s, s:s, s:[{s:s, s:s, s:i}, {s:s, s:s, s:i}], s:s, s:s, s:s, s:f,"
-        " s:{s:s, s:s, s:s, s:s, s:n}, s:s, s:s,"
+        " s:{s:s, s:s, s:s, s:s, s:n, s:n}, s:s, s:s, s:s, s:s,"
         " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:i}",
         "id", "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e", "case_id", "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3",
         "citizen_id", "1b2c3d4e-5f6a-4b7c-9d8e-9fa0b1c2d3e4", "municipality", "101",
@@ -45,8 +48,9 @@ static json_t *issued_decision(void)
         "code", "las_11", "label", "Lov om aktiv socialpolitik § 11", "reference_id", 14,
         "legal_basis_note", NOTE, "facts", FACTS, "reasons", REASONS, "hours_per_week", 15.5,
         "hearing", "status", "answered", "sent_on", "2026-10-30", "response_deadline", "2026-11-13",
-        "answered_on", "2026-11-10", "not_needed_reason",
-        "notified_on", "2026-11-26", "appeal_deadline", "2026-12-28",
+        "answered_on", "2026-11-10", "not_needed_reason", "urgency_reason",
+        "notified_on", "2026-11-26", "appeal_deadline", "2026-12-28", "journal_number", "2026-101-000123",
+        "addressee", "Anna Jensen",
         "appeal_guidance", "deadline", "2026-12-28", "deadline_text", "28. december 2026", "where", WHERE,
         "how", HOW, "late", LATE, "appeals_body", "Ankestyrelsen", "provision", "Retssikkerhedsloven §§ 66-67",
         "deadline_moved_from", "2026-12-24",
@@ -113,7 +117,12 @@ static void assert_every_element(const char *l, const char *subject, const char 
     assert_has(l, "inden 4 uger");
     assert_has(l, "videre til Ankestyrelsen");
     assert_has(l, LATE);
-    assert_has(l, "Retssikkerhedsloven §§ 66-67");
+    assert_has(l, "retssikkerhedsloven §§ 66-67");
+    /* to whom, the numbers to quote, how to reach the jobcenter, the sign-off */
+    assert_has(l, "Anna Jensen");
+    assert_has(l, "2026-101-000123");
+    assert_has(l, "33 66 33 66");
+    assert_has(l, "Med venlig hilsen");
 }
 
 /* ---- escaping ---- */
@@ -335,7 +344,8 @@ Test(letter, moved_deadline_says_from_which_day)
     json_t *d = issued_decision();
     char *l = render(d, LETTER_TEXT);
     assert_has(l, "senest den 28. december 2026");
-    assert_has(l, "Fire uger efter afgørelsen er den 24. december 2026");
+    assert_has(l, "Fire uger efter den dag, du fik besked om afgørelsen, er den 24. december 2026");
+    assert_lacks(l, "efter afgørelsen er den");
     assert_has(l, "rykket til den første hverdag");
     free(l);
     json_decref(d);
@@ -446,7 +456,7 @@ Test(letter, decision_in_force_has_no_notice)
 Test(letter, unknown_municipality_is_named_by_its_number)
 {
     json_t *d = issued_decision();
-    const struct letter_sender none = {NULL, NULL, NULL};
+    const struct letter_sender none = {NULL, NULL, NULL, NULL, NULL};
     size_t len;
     char *l = letter_render(d, &none, LETTER_TEXT, &len);
     cr_assert_not_null(l);
@@ -465,5 +475,128 @@ Test(letter, draft_or_unacceptable_format_renders_nothing)
     json_object_set_new(d, "appeal_guidance", json_null());
     cr_assert_null(letter_render(d, &copenhagen, LETTER_TEXT, &len));
     cr_assert_null(letter_render(NULL, &copenhagen, LETTER_TEXT, &len));
+    json_decref(d);
+}
+
+/* ---- read as a Danish citizen would (issue 10) ---- */
+
+Test(letter, a_decision_that_needed_no_hearing_says_nothing_about_one)
+{
+    json_t *d = issued_decision();
+    json_object_set_new(d, "outcome", json_pack("{s:s, s:s, s:i}", "code", "granted", "label", "Bevilget",
+                                                "reference_id", 10));
+    json_object_set_new(d, "hearing", json_pack("{s:s, s:n, s:n, s:n, s:n, s:n}", "status", "none", "sent_on",
+                                                "response_deadline", "answered_on", "not_needed_reason",
+                                                "urgency_reason"));
+    for (int f = LETTER_TEXT; f <= LETTER_HTML; f++) {
+        char *l = render(d, (enum letter_format)f);
+        assert_lacks(l, "Partshøring");
+        assert_lacks(l, "hørt");
+        assert_lacks(l, "§ 19");
+        free(l);
+    }
+    json_decref(d);
+}
+
+/* Occurrences of needle in haystack. */
+static size_t count(const char *haystack, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+Test(letter, the_reconsideration_is_described_once)
+{
+    json_t *d = issued_decision();
+    char *l = render(d, LETTER_TEXT);
+    cr_assert_eq(count(l, "videre til Ankestyrelsen"), 1, "%s", l);
+    cr_assert_eq(count(l, "inden 4 uger"), 1, "%s", l);
+    free(l);
+    /* Guidance without its own words gets the letter's, once. */
+    json_object_del(json_object_get(d, "appeal_guidance"), "how");
+    l = render(d, LETTER_TEXT);
+    cr_assert_eq(count(l, "videre til Ankestyrelsen"), 1, "%s", l);
+    assert_has(l, "genvurdering");
+    free(l);
+    json_decref(d);
+}
+
+Test(letter, a_law_named_inside_a_sentence_is_in_lower_case)
+{
+    json_t *d = issued_decision();
+    char *l = render(d, LETTER_TEXT);
+    assert_has(l, "Reglerne om klage står i retssikkerhedsloven §§ 66-67.");
+    assert_lacks(l, "Retssikkerhedsloven");
+    free(l);
+    json_decref(d);
+}
+
+Test(letter, a_letter_is_addressed_numbered_and_signed_in_both_formats)
+{
+    json_t *d = issued_decision();
+    char *text = render(d, LETTER_TEXT);
+    assert_has(text, "Til\nAnna Jensen\n");
+    assert_has(text, "Journalnummer: 2026-101-000123\n");
+    assert_has(text, "Afgørelsens id: 6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e\n");
+    assert_has(text, "Telefon 33 66 33 66\nwww.kk.dk\n");
+    assert_has(text, "ringe til Jobcenter København på telefon 33 66 33 66");
+    assert_has(text, "Oplys journalnummer 2026-101-000123");
+    assert_has(text, "Med venlig hilsen\nJobcenter København\nKøbenhavns Kommune\n");
+    /* The sign-off ends the letter: nothing comes after the sender's name. */
+    const char *end = strstr(text, "Med venlig hilsen\nJobcenter København\nKøbenhavns Kommune\n");
+    cr_assert(end && strspn(end + strlen("Med venlig hilsen\nJobcenter København\nKøbenhavns Kommune\n"), "\n") ==
+                         strlen(end + strlen("Med venlig hilsen\nJobcenter København\nKøbenhavns Kommune\n")),
+              "the sign-off is not the end:\n%s", text);
+    /* The addressee comes after the sender and before the decision. */
+    const char *to = strstr(text, "Anna Jensen"), *heading = strstr(text, "Afgørelse\n=");
+    cr_assert(to && heading && strstr(text, "Gyldenløvesgade") < to && to < heading, "%s", text);
+    char *html = render(d, LETTER_HTML);
+    assert_has(html, "<address class=\"addressee\">Til<br>\nAnna Jensen</address>");
+    assert_has(html, "<strong>Journalnummer:</strong> 2026-101-000123");
+    assert_has(html, "<p class=\"sign-off\">Med venlig hilsen<br>\nJobcenter København<br>\nKøbenhavns Kommune</p>");
+    free(text);
+    free(html);
+    json_decref(d);
+}
+
+Test(letter, a_citizen_registered_without_a_name_is_still_the_addressee)
+{
+    json_t *d = issued_decision();
+    json_object_set_new(d, "addressee", json_null());
+    json_object_set_new(d, "journal_number", json_null());
+    char *l = render(d, LETTER_TEXT);
+    assert_has(l, "Til\nDig, som afgørelsen handler om\n");
+    assert_lacks(l, "Journalnummer");
+    free(l);
+    json_decref(d);
+}
+
+Test(letter, a_shortened_answer_period_says_why)
+{
+    json_t *d = issued_decision();
+    json_object_set_new(d, "hearing", json_pack("{s:s, s:s, s:s, s:s, s:n, s:s}", "status", "answered", "sent_on",
+                                                "2026-11-18", "response_deadline", "2026-11-20", "answered_on",
+                                                "2026-11-19", "not_needed_reason", "urgency_reason",
+                                                "Huslejen skal betales 1. december."));
+    char *l = render(d, LETTER_TEXT);
+    assert_has(l, "Fristen for at svare var kortere end normalt, fordi sagen hastede: Huslejen skal betales "
+                  "1. december.");
+    free(l);
+    json_decref(d);
+}
+
+Test(letter, without_contact_details_the_citizen_is_told_to_write)
+{
+    json_t *d = issued_decision();
+    const struct letter_sender bare = {"Københavns Kommune", NULL, NULL, NULL, NULL};
+    size_t len;
+    char *l = letter_render(d, &bare, LETTER_TEXT, &len);
+    cr_assert_not_null(l);
+    assert_has(l, "skrive til jobcentret med Digital Post på borger.dk");
+    assert_has(l, "Med venlig hilsen\nKøbenhavns Kommune\n");
+    assert_lacks(l, "Telefon");
+    free(l);
     json_decref(d);
 }
