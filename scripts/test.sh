@@ -26,9 +26,10 @@ cleanup() {
         kill -TERM "$service_pid" 2>/dev/null
         wait "$service_pid" 2>/dev/null
     fi
-    scripts/pg.sh destroy "$name" >/dev/null 2>&1
+    # Before pg.sh destroy, which removes $state and with it the IdPs' pid files.
     scripts/idp.sh stop "$state/idp" >/dev/null 2>&1
     scripts/idp.sh stop "$state/idp-other" >/dev/null 2>&1
+    scripts/pg.sh destroy "$name" >/dev/null 2>&1
 }
 trap cleanup EXIT
 
