@@ -31,6 +31,10 @@ BUILD ?= build
 export BUILD
 REL := $(BUILD)/release
 ASAN := $(BUILD)/asan
+# The citizen's portal and the API docs page, built from openapi.yaml, are embedded in the
+# binary through a table scripts/embed.sh generates.
+DOCS := $(BUILD)/docs
+STATIC_C := $(BUILD)/gen/static_files.c
 
 .PHONY: build build-asan deps run test bench token db-stop db-destroy migrate lint layers spec clean
 
@@ -47,7 +51,7 @@ run:
 	@scripts/run.sh
 
 test:
-	@scripts/deps.sh --lint
+	@scripts/deps.sh --lint --idp --browser
 	@$(MAKE) --no-print-directory build-asan
 	@scripts/test.sh
 
@@ -95,10 +99,20 @@ $(REL)/service/http/openapi_blob.o $(ASAN)/service/http/openapi_blob.o: service/
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
 
-$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/http/openapi_blob.o
+$(DOCS)/index.html: openapi.yaml scripts/docs.sh $(wildcard api-spec/docs/*) api-spec/package-lock.json
+	@scripts/docs.sh $(DOCS)
+
+$(STATIC_C): portal $(wildcard portal/*) $(DOCS)/index.html scripts/embed.sh
+	@scripts/embed.sh $@ /portal/=portal /docs/=$(DOCS)
+
+# Rebuilt from scratch: `ar rcs` never drops a member, so an object whose source moved or
+# went away would stay in the archive and could still be linked in place of the new one.
+$(REL)/libfremdrift.a: $(SERVICE_SRC:%.c=$(REL)/%.o) $(REL)/service/http/openapi_blob.o $(REL)/$(STATIC_C:.c=.o)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/http/openapi_blob.o
+$(ASAN)/libfremdrift.a: $(SERVICE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/service/http/openapi_blob.o $(ASAN)/$(STATIC_C:.c=.o)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(REL)/fremdrift: $(REL)/service/main.o $(REL)/libfremdrift.a

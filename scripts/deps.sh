@@ -10,9 +10,12 @@ set -euo pipefail
 packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
           libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev libssl-dev
           libcriterion-dev libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
+# node builds the API docs page (scripts/docs.sh) that every build embeds.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 for extra in "$@"; do
     case "$extra" in
-        --lint|--idp) command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
+        --lint|--idp) ;;
+        --browser) packages+=(chromium) ;;
         --bench) packages+=(wrk) ;;
         *) echo "deps.sh: unknown option $extra" >&2; exit 2 ;;
     esac

@@ -61,3 +61,13 @@ spec_bundle() {
         return 1
     }
 }
+
+# browser_modules: tests/browser's pinned node modules (puppeteer-core, axe-core), installed
+# with npm ci when missing.
+browser_modules() {
+    local dir="$repo/tests/browser"
+    if [ ! -f "$dir/node_modules/puppeteer-core/package.json" ] || [ ! -f "$dir/node_modules/axe-core/axe.min.js" ]; then
+        echo "installing the browser tests' node modules (npm ci)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}

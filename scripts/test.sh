@@ -4,9 +4,11 @@
 # check of service/, the schema check (a fresh and an upgraded database end identical), the
 # unit tests, the integration tests over HTTP, the resilience test (PostgreSQL stopped and
 # started under the running service), the contract check of every recorded response, and
-# a clean SIGTERM shutdown with no leak. Exits non-zero on any failure.
+# the citizen's portal and the docs page in headless chromium (tests/browser), and a clean
+# SIGTERM shutdown with no leak. Exits non-zero on any failure.
 # TESTS=<criterion filter> (e.g. TESTS='events/*') runs only the matching integration and
-# resilience tests, for a quick loop while working on one suite; `make test` runs all.
+# resilience tests, for a quick loop while working on one suite; TESTS=browser runs only
+# the browser tests; `make test` runs all.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -112,6 +114,8 @@ export FREMDRIFT_TEST_PORTAL_REDIRECT="http://127.0.0.1:$service_port/portal/"
 export FREMDRIFT_OIDC_ISSUERS="[{\"issuer\": \"$FREMDRIFT_TEST_IDP_ISSUER\", \"claims\": {\"role\": \"citizen\",
   \"role_claim\": \"roles\", \"cpr_claim\": \"dk:gov:saml:attribute:CprNumberIdentifier\"}}]"
 export FREMDRIFT_OIDC_REFRESH_MIN_S=1 FREMDRIFT_OIDC_UNKNOWN_KID_INTERVAL_S=5
+# The citizen's portal signs in with the same IdP.
+export FREMDRIFT_PORTAL_ISSUER=$FREMDRIFT_TEST_IDP_ISSUER FREMDRIFT_PORTAL_SCOPE="openid fremdrift"
 "$asan/fremdrift" serve > "$state/service.log" 2>&1 &
 service_pid=$!
 wait_ready "http://127.0.0.1:$service_port/readyz" "$service_pid" || {
@@ -127,7 +131,17 @@ export FREMDRIFT_TEST_PG_PORT="$pg_port"
 export FREMDRIFT_TEST_RECORD="$state/responses.jsonl"
 export FREMDRIFT_TEST_SERVICE_LOG="$state/service.log"
 
-if [ -n "$only" ]; then
+export FREMDRIFT_TEST_TOKEN_TOOL="$asan/fremdrift-token"
+# Outside the throwaway state, which is deleted at the end: the screenshots stay to be seen.
+export FREMDRIFT_TEST_BROWSER_OUT="$repo/var/test-output/browser"
+run_browser() {
+    browser_modules || { note_failure "browser tests: npm ci in tests/browser failed"; return; }
+    run_suite browser node tests/browser/run.mjs
+}
+
+if [ "$only" = browser ]; then
+    run_browser
+elif [ -n "$only" ]; then
     run_suite selected "$asan/integration-tests" --filter "$only" --jobs 1
 else
     run_suite unit "$asan/unit-tests" --jobs 2
@@ -135,10 +149,13 @@ else
     # One at a time: these rotate the IdP's keys and take its JWKS down.
     run_suite oidc "$asan/integration-tests" --filter 'oidc/*' --jobs 1
     run_suite resilience "$asan/integration-tests" --filter 'resilience/*' --jobs 1
+    run_browser
 fi
 
-echo "== contract check of recorded responses"
-scripts/contract.sh "$FREMDRIFT_TEST_RECORD" || note_failure "responses do not match openapi.yaml"
+if [ "$only" != browser ]; then
+    echo "== contract check of recorded responses"
+    scripts/contract.sh "$FREMDRIFT_TEST_RECORD" || note_failure "responses do not match openapi.yaml"
+fi
 
 echo "== shutdown"
 kill -TERM "$service_pid"

@@ -5,6 +5,8 @@
 #include "api/handlers.h"
 #include "auth/roles.h"
 #include "http/health.h"
+#include "http/portal.h"
+#include "http/static.h"
 
 static const char *const reference_query[] = {"on", NULL};
 static const char *const case_list_query[] = {"caseworker", "target_group", "status", "citizen_id",
@@ -19,12 +21,26 @@ static const char *const status_page_query[] = {"status", "limit", "cursor", NUL
 static const char *const worklist_query[] = {"caseworker", "limit", "cursor", NULL};
 static const char *const events_query[] = {"after", "limit", NULL};
 static const char *const flag_list_query[] = {"code", "caseworker", "limit", "cursor", NULL};
+/* The IdP's answer to the portal's sign-in arrives as the query of /portal/ (OAuth 2.0,
+ * RFC 9207's iss); the page reads it. */
+static const char *const sign_in_answer_query[] = {"code", "state", "iss", "session_state", "error",
+                                                   "error_description", "error_uri", NULL};
 
 const struct route routes[] = {
     {"GET", "/healthz", api_health_live, 0, ROUTE_NO_DB, 0, NULL},
     {"GET", "/readyz", api_health_ready, 0, ROUTE_NO_DB, 0, NULL},
     {"GET", "/metrics", api_health_metrics, 0, ROUTE_NO_DB, 0, NULL},
     {"GET", "/openapi.yaml", api_health_openapi, 0, ROUTE_NO_DB, 0, NULL},
+
+    /* The citizen's page and the API docs page (embedded files; no token: the page signs
+     * in itself, and calls the routes below with the citizen's token). */
+    {"GET", "/portal", api_portal_redirect, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/portal/", api_static_file, 0, ROUTE_NO_DB, 0, sign_in_answer_query},
+    {"GET", "/portal/config.json", api_portal_config, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/portal/{file}", api_static_file, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/docs", api_static_file, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/docs/", api_static_file, 0, ROUTE_NO_DB, 0, NULL},
+    {"GET", "/docs/{file}", api_static_file, 0, ROUTE_NO_DB, 0, NULL},
 
     {"GET", "/v1/reference/{kind}", api_reference_list, ROLES_ANY, ROUTE_DB_READ, 0, reference_query},
 

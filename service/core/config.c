@@ -106,6 +106,14 @@ static const struct config_var vars[] = {
      "comma-separated browser origins allowed by CORS (none by default)"},
     {"FREMDRIFT_SHUTDOWN_GRACE_S", "20", VAR_INT, 0, 600, NULL, 0, INT_VAR(shutdown_grace_s),
      "seconds requests in flight get to finish after SIGTERM"},
+    {"FREMDRIFT_PORTAL_ISSUER", "", VAR_STRING, 0, 0, NULL, 0, STR_VAR(portal_issuer),
+     "the OpenID Connect issuer the citizen's portal (/portal/) signs in with; empty: sign-in is off"},
+    {"FREMDRIFT_PORTAL_CLIENT_ID", "fremdrift-portal", VAR_STRING, 0, 0, NULL, 0, STR_VAR(portal_client_id),
+     "the portal's client id at that issuer (a public client: authorization code + PKCE)"},
+    {"FREMDRIFT_PORTAL_SCOPE", "openid", VAR_STRING, 0, 0, NULL, 0, STR_VAR(portal_scope),
+     "the scopes the portal asks for, separated by spaces"},
+    {"FREMDRIFT_PORTAL_RESOURCE", "", VAR_STRING, 0, 0, NULL, 0, STR_VAR(portal_resource),
+     "the resource indicator (RFC 8707) the portal asks a token for; empty: none sent"},
 };
 
 static int in_choices(const char *value, const char *choices)

@@ -54,6 +54,11 @@ struct config {
 
     char cors_origins[1024];
     int shutdown_grace_s;
+
+    char portal_issuer[256];
+    char portal_client_id[128];
+    char portal_scope[256];
+    char portal_resource[256];
 };
 
 /* What the process is started to do: each command needs its own settings. */

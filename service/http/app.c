@@ -102,6 +102,10 @@ int app_init(struct app *app)
         app_destroy(app);
         return -1;
     }
+    if (portal_init(&app->portal, &app->cfg, stderr) != 0) {
+        app_destroy(app);
+        return -1;
+    }
     atomic_init(&app->in_flight, 0);
     if (keyring_start(&app->keys) != 0) {
         fprintf(stderr, "could not start the identity providers' key refresh\n");
@@ -122,4 +126,5 @@ void app_destroy(struct app *app)
     if (app->keys.current)
         keyring_destroy(&app->keys);
     crypto_keys_wipe(&app->crypto);
+    portal_free(&app->portal);
 }

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "auth/token.h"
 #include "core/config.h"
+#include "http/portal.h"
 #include "store/crypto.h"
 
 struct pool;
@@ -28,7 +29,8 @@ struct app {
     const char *origins[APP_MAX_ORIGINS];
     size_t n_origins;
     char origin_buf[sizeof(((struct config *)0)->cors_origins)];
-    char caseload_ranges_json[512];     /* FREMDRIFT_CASELOAD_RANGES as the SQL takes it */
+    char caseload_ranges_json[512];
+    struct portal portal;               /* the citizen's page: its IdP and its CSP */     /* FREMDRIFT_CASELOAD_RANGES as the SQL takes it */
     struct metrics *metrics;
     struct ratelimit *limits;
     atomic_int in_flight;

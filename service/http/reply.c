@@ -47,6 +47,7 @@ void reply_json(struct reply *r, int status, json_t *body)
     json_decref(r->json);
     free(r->text);
     r->text = NULL;
+    r->static_body = NULL;
     r->status = status;
     r->json = body;
     r->content_type = "application/json";
@@ -59,8 +60,15 @@ void reply_text(struct reply *r, int status, const char *content_type, char *tex
     r->json = NULL;
     r->status = status;
     r->text = text;
+    r->static_body = NULL;
     r->text_len = len;
     r->content_type = content_type;
+}
+
+void reply_static(struct reply *r, int status, const char *content_type, const unsigned char *body, size_t len)
+{
+    reply_text(r, status, content_type, NULL, len);
+    r->static_body = body;
 }
 
 void reply_header(struct reply *r, const char *name, const char *fmt, ...)

@@ -30,11 +30,12 @@ enum problem {
     PROBLEM_UNAVAILABLE,
 };
 
-#define REPLY_MAX_HEADERS 8
+/* Enough for a static file: its ETag and caching, six security headers and CORS. */
+#define REPLY_MAX_HEADERS 14
 
 struct reply_header {
     const char *name;       /* static string */
-    char value[320];
+    char value[512];
 };
 
 struct reply {
@@ -42,6 +43,7 @@ struct reply {
     json_t *json;           /* owned */
     char *text;             /* owned; used when json is NULL */
     size_t text_len;
+    const unsigned char *static_body;   /* not owned: bytes in the binary (reply_static) */
     const char *content_type;
     int n_headers;
     struct reply_header headers[REPLY_MAX_HEADERS];
@@ -53,6 +55,9 @@ void reply_json(struct reply *r, int status, json_t *body);
 
 /* Sets a text body; text is stolen and freed with free(). */
 void reply_text(struct reply *r, int status, const char *content_type, char *text, size_t len);
+
+/* Sets a body that lives as long as the process (an embedded file): not copied, not freed. */
+void reply_static(struct reply *r, int status, const char *content_type, const unsigned char *body, size_t len);
 
 void reply_header(struct reply *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

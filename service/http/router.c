@@ -381,6 +381,8 @@ static void send_reply(struct _u_response *resp, const struct reply *r, const ch
         ulfius_set_binary_body_response(resp, (unsigned)r->status, text ? text : "", text ? strlen(text) : 0);
     } else if (r->text) {
         ulfius_set_binary_body_response(resp, (unsigned)r->status, r->text, r->text_len);
+    } else if (r->static_body) {
+        ulfius_set_binary_body_response(resp, (unsigned)r->status, (const char *)r->static_body, r->text_len);
     } else {
         ulfius_set_empty_body_response(resp, (unsigned)r->status);
     }
