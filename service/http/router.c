@@ -224,15 +224,13 @@ static const struct db_stmt set_claims = {
     "set_config('fremdrift.request_id', $5, true), set_config('synchronous_commit', $6, true)"};
 
 /* BEGIN and the caller's claims, which row-level security reads for the rest of the
- * transaction. A connection that died while idle in the pool (PostgreSQL restarted) is
- * re-established once here, before anything of the request has run. */
-/* may_reconnect is 0 once an idempotency key is claimed: the claim's lock lives in this
- * database session, and a new session would leave the claim open to a second runner. */
-static enum db_status begin(struct request *rq, struct db_conn *c, int may_reconnect)
+ * transaction. Whichever statement comes first on the connection (this BEGIN, or an
+ * idempotency claim before it) reconnects once if the server went away while the
+ * connection was idle (db.c); a BEGIN after a claim does not, because the claim's lock
+ * lives in the database session and a new session would leave it open to a second runner. */
+static enum db_status begin(struct request *rq, struct db_conn *c)
 {
     enum db_status st = db_command(c, "BEGIN");
-    if (st == DB_UNAVAILABLE && may_reconnect && pool_reconnect(c) == 0)
-        st = db_command(c, "BEGIN");
     if (st != DB_OK)
         return st;
     int relaxed = rq->route->db == ROUTE_DB_READ && strcmp(rq->app->cfg.read_commit, "async") == 0;
@@ -258,7 +256,7 @@ static void backoff(int attempt)
  * r becomes the failure instead. */
 static void log_replay(struct request *rq, struct db_conn *c, const struct idempotency *idem, struct reply *r)
 {
-    enum db_status st = begin(rq, c, 1);
+    enum db_status st = begin(rq, c);
     if (st == DB_OK)
         st = idempotency_log_replay(c, idem);
     if (st == DB_OK)
@@ -296,7 +294,7 @@ static void run(struct request *rq, struct reply *r)
     int committed = 0;
     for (int attempt = 1;; attempt++) {
         reply_reset(r);
-        enum db_status st = begin(rq, c, !idem.active);
+        enum db_status st = begin(rq, c);
         if (st == DB_OK) {
             rq->db = c;
             rq->route->handler(rq, r);
