@@ -27,6 +27,8 @@ static int serve(struct app *app)
         return 1;
     if (app_init(app) != 0)
         return 1;
+    sigset_t signals;
+    server_block_signals(&signals);
     /* In the background, so that start-up does not grow with the data. */
     struct birth_dates *bf = birth_dates_start(app);
     rc = server_run(app);

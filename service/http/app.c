@@ -86,6 +86,8 @@ int app_init(struct app *app)
         return -1;
     }
     atomic_init(&app->in_flight, 0);
+    atomic_init(&app->draining, 0);
+    atomic_init(&app->stopping, 0);
     return 0;
 }
 

@@ -26,11 +26,13 @@ enum problem {
     PROBLEM_VALIDATION,
     PROBLEM_PRECONDITION_REQUIRED,
     PROBLEM_TOO_MANY_REQUESTS,
+    PROBLEM_REQUEST_TIMEOUT,
+    PROBLEM_HEADERS_TOO_LARGE,
     PROBLEM_INTERNAL,
     PROBLEM_UNAVAILABLE,
 };
 
-#define REPLY_MAX_HEADERS 8
+#define REPLY_MAX_HEADERS 12
 
 struct reply_header {
     const char *name;       /* static string */

@@ -191,6 +191,14 @@ static int body_size_ok(struct request *rq, struct reply *r)
 {
     long max = rq->app->cfg.max_body_bytes;
     const char *cl = request_header(rq, "Content-Length");
+    /* The gate refuses this on a connection's first request; libmicrohttpd takes it on
+     * later ones (Transfer-Encoding wins), where a proxy in front may have read the
+     * Content-Length instead: refuse it rather than guess where the request ended. */
+    if (cl && request_header(rq, "Transfer-Encoding")) {
+        reply_problem(r, PROBLEM_BAD_REQUEST, "Send one Content-Length or Transfer-Encoding: chunked, not both.");
+        reply_header(r, "Connection", "close");
+        return -1;
+    }
     /* ulfius cuts a body at max_post_body_size and still calls us: a body of exactly the
      * cut length (we allow one byte more than the limit) was cut. */
     if (rq->u->binary_body_length > (size_t)max || (cl && strtoll(cl, NULL, 10) > max)) {
@@ -401,10 +409,32 @@ static const char *loggable_method(const char *m)
     return "OTHER";
 }
 
+/* Set while this connection's thread has a request between its handler and the end of
+ * its response: libmicrohttpd runs one thread per connection, and calls the handler and
+ * then router_request_completed for each request on that thread. */
+static _Thread_local struct app *counted;
+
+void router_request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    mhd_request_completed(NULL, connection, con_cls, toe);
+    if (counted) {
+        atomic_fetch_sub(&counted->in_flight, 1);
+        counted = NULL;
+    }
+}
+
 int router_callback(const struct _u_request *u, struct _u_response *resp, void *user_data)
 {
     struct app *app = user_data;
-    atomic_fetch_add(&app->in_flight, 1);
+    /* Counted until the response is sent, so a stop never cuts off an answer to work that
+     * was done; once stopping is set, no new work starts (server.c waits for the count
+     * after setting it, and this reads it after counting). */
+    if (!counted) {
+        counted = app;
+        atomic_fetch_add(&app->in_flight, 1);
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -418,10 +448,18 @@ int router_callback(const struct _u_request *u, struct _u_response *resp, void *
 
     size_t index;
     rq.route = resolve(&rq, &r, &index);
-    if (rq.route && body_size_ok(&rq, &r) == 0 && authenticate(&rq, &r) == 0 &&
-        request_only_query(&rq, &r, rq.route->query) == 0 && read_body(&rq, &r) == 0)
+    if (atomic_load(&app->stopping)) {
+        reply_reset(&r);
+        reply_problem(&r, PROBLEM_UNAVAILABLE, "The service is stopping; try again shortly.");
+        reply_header(&r, "Retry-After", "1");
+    } else if (rq.route && body_size_ok(&rq, &r) == 0 && authenticate(&rq, &r) == 0 &&
+               request_only_query(&rq, &r, rq.route->query) == 0 && read_body(&rq, &r) == 0) {
         run(&rq, &r);
+    }
     cors(&rq, &r);
+    /* After SIGTERM, keep-alive clients are told to go elsewhere. */
+    if (atomic_load(&app->draining))
+        reply_header(&r, "Connection", "close");
     send_reply(resp, &r, rq.id);
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -432,6 +470,5 @@ int router_callback(const struct _u_request *u, struct _u_response *resp, void *
 
     json_decref(rq.body);
     reply_reset(&r);
-    atomic_fetch_sub(&app->in_flight, 1);
     return U_CALLBACK_COMPLETE;
 }
