@@ -10,5 +10,6 @@ ALTER TABLE citizens ADD COLUMN birth_date_unreadable boolean NOT NULL DEFAULT f
 -- costs nothing however many citizens there are.
 CREATE INDEX citizens_birth_date_todo ON citizens (id) WHERE birth_date IS NULL AND NOT birth_date_unreadable;
 
--- Its batches now start after an id instead of skipping rows.
-DROP FUNCTION citizens_without_birth_date(integer);
+-- Its batches now start after an id instead of skipping rows (on an empty database the
+-- repeatable files have not run yet, so there may be nothing to drop).
+DROP FUNCTION IF EXISTS citizens_without_birth_date(integer);

@@ -2,106 +2,17 @@
  * the database pool's wait timeout (503 with Retry-After, then normal service again) and
  * the per-caller rate limit (429 with Retry-After, other callers unaffected). They run in
  * the serial resilience phase so no other test competes for the machine. */
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "fixtures.h"
+#include "own_service.h"
 
 #define BURST 32
-
-static pid_t service = -1;
-
-/* A port nothing listens on now: bind to port 0 and let the kernel choose. */
-static int unused_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
-struct setting {
-    const char *name, *value;
-};
-
-/* Starts build/asan/fremdrift on a free port with the given settings on top of the
- * environment test.sh gave us, waits until it is ready and points the HTTP client at it. */
-static pid_t start_service(const struct setting *settings, size_t n)
-{
-    int port = unused_port();
-    cr_assert_gt(port, 0);
-    char *root = fx_repo_root();
-    const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
-    char binary[1024], port_text[16];
-    snprintf(binary, sizeof(binary), "%s/%s/asan/fremdrift", root, build);
-    snprintf(port_text, sizeof(port_text), "%d", port);
-    free(root);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("FREMDRIFT_PORT", port_text, 1);
-        for (size_t i = 0; i < n; i++)
-            setenv(settings[i].name, settings[i].value, 1);
-        unsetenv("FREMDRIFT_MIGRATION_DATABASE_URL");
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execl(binary, "fremdrift", "serve", (char *)NULL);
-        _exit(127);
-    }
-    cr_assert_gt(pid, 0);
-    service = pid;
-
-    char url[64];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-    setenv("FREMDRIFT_TEST_URL", url, 1);
-    int ready = 0;
-    for (int i = 0; i < 100 && !ready; i++) {
-        struct http_response r;
-        if (http_request("GET", "/readyz", NULL, 0, NULL, 0, &r) == 0) {
-            ready = r.status == 200;
-            http_response_free(&r);
-        }
-        if (!ready)
-            fx_pause_ms(100);
-    }
-    cr_assert(ready, "the service with its own settings did not become ready");
-    return pid;
-}
-
-/* Stops the service the test started and requires a clean exit. */
-static void expect_clean_stop(void)
-{
-    int status;
-    kill(service, SIGTERM);
-    cr_assert_eq(waitpid(service, &status, 0), service);
-    service = -1;
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the service did not stop cleanly");
-}
-
-static void stop_service(void)
-{
-    if (service > 0) {
-        kill(service, SIGTERM);
-        waitpid(service, NULL, 0);
-        service = -1;
-    }
-}
 
 struct shot {
     const struct fx_actor *actor;
@@ -134,7 +45,7 @@ static void *fire(void *arg)
     return NULL;
 }
 
-Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, .fini = stop_service)
+Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, .fini = own_service_stop)
 {
     struct fx_actor cw;
     char citizen[FX_UUID_LEN], case_id[FX_UUID_LEN], cpr[11], path[128];
@@ -145,7 +56,7 @@ Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, 
 
     static const struct setting one_connection[] = {
         {"FREMDRIFT_DB_POOL_SIZE", "1"}, {"FREMDRIFT_DB_POOL_WAIT_MS", "1"}};
-    start_service(one_connection, 2);
+    own_service_start(one_connection, 2);
 
     int busy = 0, served = 0;
     for (int round = 0; round < 5 && busy == 0; round++) {
@@ -178,18 +89,18 @@ Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, 
     fx_assert_status(&r, 200);
     http_response_free(&r);
 
-    expect_clean_stop();
+    own_service_expect_clean_stop();
     fx_actor_free(&cw);
 }
 
-Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 60, .fini = stop_service)
+Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 60, .fini = own_service_stop)
 {
     static const struct setting tight[] = {
         {"FREMDRIFT_RATE_LIMIT_PER_MINUTE", "6"}, {"FREMDRIFT_RATE_LIMIT_BURST", "3"}};
     struct fx_actor greedy, other;
     fx_staff(&greedy, "caseworker", FX_MUNICIPALITY);
     fx_staff(&other, "caseworker", FX_MUNICIPALITY);
-    start_service(tight, 2);
+    own_service_start(tight, 2);
 
     struct http_response r;
     for (int i = 0; i < 3; i++) {
@@ -214,7 +125,7 @@ Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 
         fx_assert_status(&r, 200);
         http_response_free(&r);
     }
-    expect_clean_stop();
+    own_service_expect_clean_stop();
     fx_actor_free(&greedy);
     fx_actor_free(&other);
 }
@@ -222,7 +133,7 @@ Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 
 /* Citizens registered before the service kept birth dates have none; a service starting
  * reads them from the sealed CPR numbers, so their cases fall in the right caseload
  * category (young under 30). */
-Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60, .fini = stop_service)
+Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60, .fini = own_service_stop)
 {
     struct fx_actor cw;
     char cpr[11], citizen[FX_UUID_LEN];
@@ -244,7 +155,7 @@ Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60,
                                 p_citizen),
                  1, "a caller's transaction set a birth date");
 
-    start_service(NULL, 0);
+    own_service_start(NULL, 0);
     char want[11];
     snprintf(want, sizeof(want), "20%.2s-%.2s-%.2s", cpr + 4, cpr + 2, cpr);
     const char *p_check[] = {citizen, want};
@@ -253,7 +164,7 @@ Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60,
         fx_pause_ms(100);
     cr_assert_eq(fx_owner_value(filled, 2, p_check), 1, "the birth date of citizen %s was not filled in as %s",
                  citizen, want);
-    expect_clean_stop();
+    own_service_expect_clean_stop();
     fx_actor_free(&cw);
 }
 
@@ -263,7 +174,7 @@ Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60,
 /* Start-up does not grow with the data: with many citizens still without a birth date the
  * service is ready at once, and fills them in behind it; a number it cannot read is
  * marked, not read again at every start. */
-Test(resilience, start_up_does_not_wait_for_the_birth_date_back_fill, .timeout = 150, .fini = stop_service)
+Test(resilience, start_up_does_not_wait_for_the_birth_date_back_fill, .timeout = 150, .fini = own_service_stop)
 {
     struct fx_actor cw;
     char cpr[11], citizen[FX_UUID_LEN], tag[64];
@@ -286,7 +197,7 @@ Test(resilience, start_up_does_not_wait_for_the_birth_date_back_fill, .timeout =
                  atoll(UNREADABLE));
 
     long long t0 = fx_now_ms();
-    start_service(NULL, 0);
+    own_service_start(NULL, 0);
     long long took = fx_now_ms() - t0;
     cr_assert_lt(took, 2500, "ready only after %lld ms with %s citizens to fill in", took, MANY_CITIZENS);
 
@@ -302,7 +213,7 @@ Test(resilience, start_up_does_not_wait_for_the_birth_date_back_fill, .timeout =
                  atoll(MANY_CITIZENS), "not every birth date was filled in as %s", want);
     cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE name = $1 AND birth_date_unreadable", 1, p_tag),
                  atoll(UNREADABLE), "the unreadable numbers are not marked");
-    expect_clean_stop();
+    own_service_expect_clean_stop();
     fx_owner_exec("DELETE FROM citizens WHERE name = $1", 1, p_tag);
     fx_actor_free(&cw);
 }
