@@ -88,6 +88,17 @@ void own_service_expect_clean_stop(void)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the service did not stop cleanly");
 }
 
+int own_service_terminate(long long *took_ms)
+{
+    int status = -1;
+    long long t0 = fx_now_ms();
+    kill(service, SIGTERM);
+    cr_assert_eq(waitpid(service, &status, 0), service);
+    *took_ms = fx_now_ms() - t0;
+    service = -1;
+    return status;
+}
+
 void own_service_stop(void)
 {
     if (service > 0) {

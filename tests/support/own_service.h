@@ -21,6 +21,10 @@ int own_service_port(void);
 /* Sends SIGTERM and requires exit status 0. */
 void own_service_expect_clean_stop(void);
 
+/* Sends SIGTERM and waits for the exit, whatever else the test has running against the
+ * service: returns the wait status and sets *took_ms to the time from signal to exit. */
+int own_service_terminate(long long *took_ms);
+
 /* Stops it, if it still runs, without judging how: for .fini. */
 void own_service_stop(void);
 
