@@ -82,6 +82,9 @@ export FREMDRIFT_DB_POOL_WAIT_MS=1000
 export FREMDRIFT_DB_CONNECT_TIMEOUT_S=2
 export FREMDRIFT_SHUTDOWN_GRACE_S=10
 export FREMDRIFT_CONNECTION_TIMEOUT_S=3
+# Every test client comes from 127.0.0.1: the per-address limit is tested on a service of
+# its own (resilience phase).
+export FREMDRIFT_MAX_CONNECTIONS_PER_ADDRESS=0
 export FREMDRIFT_CORS_ORIGINS=https://portal.example
 # Generous for the suites, whose actors are mostly unique; the limit itself is tested by
 # the resilience phase on a service of its own.

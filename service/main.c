@@ -27,9 +27,12 @@ static int serve(struct app *app)
         return 1;
     if (app_init(app) != 0)
         return 1;
-    /* Not fatal: without them only caseload categories of those citizens are off. */
-    birth_dates_fill(app);
+    sigset_t signals;
+    server_block_signals(&signals);
+    /* In the background, so that start-up does not grow with the data. */
+    struct birth_dates *bf = birth_dates_start(app);
     rc = server_run(app);
+    birth_dates_stop(bf);
     app_destroy(app);
     return rc == 0 ? 0 : 1;
 }

@@ -10,8 +10,9 @@ struct config {
     char bind_address[64];
     int port;
     int max_connections;
+    int max_connections_per_address;
+    int header_timeout_s;
     int connection_timeout_s;
-    int threads;
     long max_body_bytes;
 
     char database_url[1024];

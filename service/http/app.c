@@ -107,6 +107,8 @@ int app_init(struct app *app)
         return -1;
     }
     atomic_init(&app->in_flight, 0);
+    atomic_init(&app->draining, 0);
+    atomic_init(&app->stopping, 0);
     if (keyring_start(&app->keys) != 0) {
         fprintf(stderr, "could not start the identity providers' key refresh\n");
         app_destroy(app);

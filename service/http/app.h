@@ -33,7 +33,9 @@ struct app {
     struct portal portal;               /* the citizen's page: its IdP and its CSP */     /* FREMDRIFT_CASELOAD_RANGES as the SQL takes it */
     struct metrics *metrics;
     struct ratelimit *limits;
-    atomic_int in_flight;
+    atomic_int in_flight;               /* requests from their handler until sent (router.c) */
+    atomic_int draining;                /* after SIGTERM: every response closes its connection */
+    atomic_int stopping;                /* the server is about to stop: start no more work */
 };
 
 /* Builds everything from cfg: keys, pool, metrics. Returns 0, or -1 after logging why. */

@@ -31,6 +31,8 @@ static const struct {
     [PROBLEM_VALIDATION] = {422, "validation", "The request is not valid"},
     [PROBLEM_PRECONDITION_REQUIRED] = {428, "precondition-required", "If-Match is required"},
     [PROBLEM_TOO_MANY_REQUESTS] = {429, "too-many-requests", "Too many requests"},
+    [PROBLEM_REQUEST_TIMEOUT] = {408, "request-timeout", "The request did not arrive in time"},
+    [PROBLEM_HEADERS_TOO_LARGE] = {431, "header-fields-too-large", "Request header fields too large"},
     [PROBLEM_INTERNAL] = {500, "internal", "Internal error"},
     [PROBLEM_UNAVAILABLE] = {503, "unavailable", "Service temporarily unavailable"},
 };

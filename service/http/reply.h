@@ -26,12 +26,15 @@ enum problem {
     PROBLEM_VALIDATION,
     PROBLEM_PRECONDITION_REQUIRED,
     PROBLEM_TOO_MANY_REQUESTS,
+    PROBLEM_REQUEST_TIMEOUT,
+    PROBLEM_HEADERS_TOO_LARGE,
     PROBLEM_INTERNAL,
     PROBLEM_UNAVAILABLE,
 };
 
-/* Enough for a static file: its ETag and caching, six security headers and CORS. */
-#define REPLY_MAX_HEADERS 14
+/* Enough for a static file (its ETag and caching, six security headers, CORS) and the
+ * Connection: close of a draining server. */
+#define REPLY_MAX_HEADERS 16
 
 struct reply_header {
     const char *name;       /* static string */

@@ -188,6 +188,14 @@ static int body_size_ok(struct request *rq, struct reply *r)
 {
     long max = rq->app->cfg.max_body_bytes;
     const char *cl = request_header(rq, "Content-Length");
+    /* The gate refuses this on a connection's first request; libmicrohttpd takes it on
+     * later ones (Transfer-Encoding wins), where a proxy in front may have read the
+     * Content-Length instead: refuse it rather than guess where the request ended. */
+    if (cl && request_header(rq, "Transfer-Encoding")) {
+        reply_problem(r, PROBLEM_BAD_REQUEST, "Send one Content-Length or Transfer-Encoding: chunked, not both.");
+        reply_header(r, "Connection", "close");
+        return -1;
+    }
     /* ulfius cuts a body at max_post_body_size and still calls us: a body of exactly the
      * cut length (we allow one byte more than the limit) was cut. */
     if (rq->u->binary_body_length > (size_t)max || (cl && strtoll(cl, NULL, 10) > max)) {
@@ -221,15 +229,13 @@ static const struct db_stmt set_claims = {
     "set_config('fremdrift.request_id', $5, true), set_config('synchronous_commit', $6, true)"};
 
 /* BEGIN and the caller's claims, which row-level security reads for the rest of the
- * transaction. A connection that died while idle in the pool (PostgreSQL restarted) is
- * re-established once here, before anything of the request has run. */
-/* may_reconnect is 0 once an idempotency key is claimed: the claim's lock lives in this
- * database session, and a new session would leave the claim open to a second runner. */
-static enum db_status begin(struct request *rq, struct db_conn *c, int may_reconnect)
+ * transaction. Whichever statement comes first on the connection (this BEGIN, or an
+ * idempotency claim before it) reconnects once if the server went away while the
+ * connection was idle (db.c); a BEGIN after a claim does not, because the claim's lock
+ * lives in the database session and a new session would leave it open to a second runner. */
+static enum db_status begin(struct request *rq, struct db_conn *c)
 {
     enum db_status st = db_command(c, "BEGIN");
-    if (st == DB_UNAVAILABLE && may_reconnect && pool_reconnect(c) == 0)
-        st = db_command(c, "BEGIN");
     if (st != DB_OK)
         return st;
     int relaxed = rq->route->db == ROUTE_DB_READ && strcmp(rq->app->cfg.read_commit, "async") == 0;
@@ -255,7 +261,7 @@ static void backoff(int attempt)
  * r becomes the failure instead. */
 static void log_replay(struct request *rq, struct db_conn *c, const struct idempotency *idem, struct reply *r)
 {
-    enum db_status st = begin(rq, c, 1);
+    enum db_status st = begin(rq, c);
     if (st == DB_OK)
         st = idempotency_log_replay(c, idem);
     if (st == DB_OK)
@@ -293,7 +299,7 @@ static void run(struct request *rq, struct reply *r)
     int committed = 0;
     for (int attempt = 1;; attempt++) {
         reply_reset(r);
-        enum db_status st = begin(rq, c, !idem.active);
+        enum db_status st = begin(rq, c);
         if (st == DB_OK) {
             rq->db = c;
             rq->route->handler(rq, r);
@@ -405,10 +411,32 @@ static const char *loggable_method(const char *m)
     return "OTHER";
 }
 
+/* Set while this connection's thread has a request between its handler and the end of
+ * its response: libmicrohttpd runs one thread per connection, and calls the handler and
+ * then router_request_completed for each request on that thread. */
+static _Thread_local struct app *counted;
+
+void router_request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    mhd_request_completed(NULL, connection, con_cls, toe);
+    if (counted) {
+        atomic_fetch_sub(&counted->in_flight, 1);
+        counted = NULL;
+    }
+}
+
 int router_callback(const struct _u_request *u, struct _u_response *resp, void *user_data)
 {
     struct app *app = user_data;
-    atomic_fetch_add(&app->in_flight, 1);
+    /* Counted until the response is sent, so a stop never cuts off an answer to work that
+     * was done; once stopping is set, no new work starts (server.c waits for the count
+     * after setting it, and this reads it after counting). */
+    if (!counted) {
+        counted = app;
+        atomic_fetch_add(&app->in_flight, 1);
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -422,10 +450,18 @@ int router_callback(const struct _u_request *u, struct _u_response *resp, void *
 
     size_t index;
     rq.route = resolve(&rq, &r, &index);
-    if (rq.route && body_size_ok(&rq, &r) == 0 && authenticate(&rq, &r) == 0 &&
-        request_only_query(&rq, &r, rq.route->query) == 0 && read_body(&rq, &r) == 0)
+    if (atomic_load(&app->stopping)) {
+        reply_reset(&r);
+        reply_problem(&r, PROBLEM_UNAVAILABLE, "The service is stopping; try again shortly.");
+        reply_header(&r, "Retry-After", "1");
+    } else if (rq.route && body_size_ok(&rq, &r) == 0 && authenticate(&rq, &r) == 0 &&
+               request_only_query(&rq, &r, rq.route->query) == 0 && read_body(&rq, &r) == 0) {
         run(&rq, &r);
+    }
     cors(&rq, &r);
+    /* After SIGTERM, keep-alive clients are told to go elsewhere. */
+    if (atomic_load(&app->draining))
+        reply_header(&r, "Connection", "close");
     send_reply(resp, &r, rq.id);
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -436,6 +472,5 @@ int router_callback(const struct _u_request *u, struct _u_response *resp, void *
 
     json_decref(rq.body);
     reply_reset(&r);
-    atomic_fetch_sub(&app->in_flight, 1);
     return U_CALLBACK_COMPLETE;
 }

@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "store/db.h"
 #include "store/db_conn.h"
+#include "store/pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +82,19 @@ static void log_failure(const char *what, const PGresult *res, enum db_status st
                        "constraint", constraint));
 }
 
-enum db_status db_command(struct db_conn *c, const char *sql)
+/* The first statement on a connection just taken from the pool finds out whether its
+ * server is still there: when PostgreSQL restarted while the connection sat idle, it is
+ * re-established once and the statement run again, since nothing of the request has run
+ * on it yet. Every later statement is on its own. Returns 1 when the caller should run the
+ * statement again. */
+static int reconnected(struct db_conn *c, enum db_status st)
+{
+    int first = c->untried;
+    c->untried = 0;
+    return first && st == DB_UNAVAILABLE && pool_reconnect(c) == 0;
+}
+
+static enum db_status command_once(struct db_conn *c, const char *sql)
 {
     PGresult *res = PQexec(c->pg, sql);
     enum db_status st = DB_OK;
@@ -107,8 +120,8 @@ static enum db_status prepare(struct db_conn *c, const struct db_stmt *stmt, int
     return st;
 }
 
-enum db_status db_exec(struct db_conn *c, const struct db_stmt *stmt, int nparams,
-                       const char *const *values, PGresult **result)
+static enum db_status exec_once(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                                const char *const *values, PGresult **result)
 {
     *result = NULL;
     if (!is_prepared(c, stmt)) {
@@ -125,6 +138,23 @@ enum db_status db_exec(struct db_conn *c, const struct db_stmt *stmt, int nparam
     enum db_status st = classify(c, res);
     log_failure(stmt->name, res, st);
     PQclear(res);
+    return st;
+}
+
+enum db_status db_command(struct db_conn *c, const char *sql)
+{
+    enum db_status st = command_once(c, sql);
+    if (reconnected(c, st))
+        st = command_once(c, sql);
+    return st;
+}
+
+enum db_status db_exec(struct db_conn *c, const struct db_stmt *stmt, int nparams,
+                       const char *const *values, PGresult **result)
+{
+    enum db_status st = exec_once(c, stmt, nparams, values, result);
+    if (reconnected(c, st))
+        st = exec_once(c, stmt, nparams, values, result);
     return st;
 }
 

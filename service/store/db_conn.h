@@ -10,6 +10,7 @@ struct db_conn {
     const struct db_stmt **prepared;    /* statements prepared on this server connection */
     int n_prepared, cap_prepared;
     int broken;                         /* lost its server: reconnect before reuse */
+    int untried;                        /* checked out, no statement run on it yet */
 };
 
 void db_conn_forget_prepared(struct db_conn *c);

@@ -165,6 +165,9 @@ struct db_conn *pool_acquire(struct pool *p, enum db_status *why)
     }
     if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         db_command(c, "ROLLBACK");
+    /* A connection idle in the pool looks healthy to libpq until it is used, even when
+     * PostgreSQL has restarted since: its first statement may reconnect once (db.c). */
+    c->untried = !fresh;
     *why = DB_OK;
     return c;
 }

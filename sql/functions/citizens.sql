@@ -37,18 +37,26 @@ END
 $$;
 
 -- Citizens registered before birth dates were kept have none. Only the service can open
--- a sealed CPR number, so it fills them in at start-up through these two functions: the
--- sealed numbers of a batch of such citizens, and the date it read from one. Only outside
--- any request (no caller's claims): no caller may list sealed numbers across municipalities.
-CREATE OR REPLACE FUNCTION citizens_without_birth_date(p_limit integer)
+-- a sealed CPR number, so it fills them in, in the background, through these functions:
+-- the sealed numbers of the next batch of such citizens after a given id (keyset, on the
+-- partial index of the rows still to do), the date it read from one, and the mark on one
+-- it could not read. Only outside any request (no caller's claims): no caller may list
+-- sealed numbers across municipalities.
+CREATE OR REPLACE FUNCTION citizens_without_birth_date(p_after uuid, p_limit integer)
     RETURNS TABLE (id uuid, cpr_sealed_hex text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ SELECT c.id, encode(c.cpr_sealed, 'hex') FROM citizens c
-    WHERE c.birth_date IS NULL AND claim_role() IS NULL ORDER BY c.id LIMIT p_limit $$;
+    WHERE c.birth_date IS NULL AND NOT c.birth_date_unreadable AND c.id > p_after AND claim_role() IS NULL
+    ORDER BY c.id LIMIT p_limit $$;
 CREATE OR REPLACE FUNCTION citizen_set_birth_date(p_id uuid, p_birth_date date)
     RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ UPDATE citizens SET birth_date = p_birth_date WHERE id = p_id AND birth_date IS NULL AND claim_role() IS NULL $$;
-REVOKE EXECUTE ON FUNCTION citizens_without_birth_date(integer), citizen_set_birth_date(uuid, date) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION citizens_without_birth_date(integer), citizen_set_birth_date(uuid, date) TO fremdrift_app;
+CREATE OR REPLACE FUNCTION citizen_birth_date_unreadable(p_id uuid)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ UPDATE citizens SET birth_date_unreadable = true WHERE id = p_id AND birth_date IS NULL AND claim_role() IS NULL $$;
+REVOKE EXECUTE ON FUNCTION citizens_without_birth_date(uuid, integer), citizen_set_birth_date(uuid, date),
+    citizen_birth_date_unreadable(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION citizens_without_birth_date(uuid, integer), citizen_set_birth_date(uuid, date),
+    citizen_birth_date_unreadable(uuid) TO fremdrift_app;
 REVOKE EXECUTE ON FUNCTION register_citizen(bytea, bytea, text, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION register_citizen(bytea, bytea, text, date) TO fremdrift_app;

@@ -2,107 +2,17 @@
  * the database pool's wait timeout (503 with Retry-After, then normal service again) and
  * the per-caller rate limit (429 with Retry-After, other callers unaffected). They run in
  * the serial resilience phase so no other test competes for the machine. */
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "fixtures.h"
+#include "own_service.h"
 
 #define BURST 32
-
-static pid_t service = -1;
-
-/* A port nothing listens on now: bind to port 0 and let the kernel choose. */
-static int unused_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
-struct setting {
-    const char *name, *value;
-};
-
-/* Starts build/asan/fremdrift on a free port with the given settings on top of the
- * environment test.sh gave us, waits until it is ready and points the HTTP client at it. */
-static pid_t start_service(const struct setting *settings, size_t n)
-{
-    int port = unused_port();
-    cr_assert_gt(port, 0);
-    char *root = fx_repo_root();
-    const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
-    char binary[1024], port_text[16];
-    snprintf(binary, sizeof(binary), "%s/%s/asan/fremdrift", root, build);
-    snprintf(port_text, sizeof(port_text), "%d", port);
-    free(root);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("FREMDRIFT_PORT", port_text, 1);
-        for (size_t i = 0; i < n; i++)
-            setenv(settings[i].name, settings[i].value, 1);
-        unsetenv("FREMDRIFT_MIGRATION_DATABASE_URL");
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execl(binary, "fremdrift", "serve", (char *)NULL);
-        _exit(127);
-    }
-    cr_assert_gt(pid, 0);
-    service = pid;
-
-    char url[64];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-    setenv("FREMDRIFT_TEST_URL", url, 1);
-    int ready = 0;
-    /* Generous: an ASan build starting on a loaded machine took more than 10 s. */
-    for (long long deadline = fx_now_ms() + 30000; !ready && fx_now_ms() < deadline;) {
-        struct http_response r;
-        if (http_request("GET", "/readyz", NULL, 0, NULL, 0, &r) == 0) {
-            ready = r.status == 200;
-            http_response_free(&r);
-        }
-        if (!ready)
-            fx_pause_ms(100);
-    }
-    cr_assert(ready, "the service with its own settings did not become ready");
-    return pid;
-}
-
-/* Stops the service the test started and requires a clean exit. */
-static void expect_clean_stop(void)
-{
-    int status;
-    kill(service, SIGTERM);
-    cr_assert_eq(waitpid(service, &status, 0), service);
-    service = -1;
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the service did not stop cleanly");
-}
-
-static void stop_service(void)
-{
-    if (service > 0) {
-        kill(service, SIGTERM);
-        waitpid(service, NULL, 0);
-        service = -1;
-    }
-}
 
 struct shot {
     const struct fx_actor *actor;
@@ -135,7 +45,7 @@ static void *fire(void *arg)
     return NULL;
 }
 
-Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, .fini = stop_service)
+Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, .fini = own_service_stop)
 {
     struct fx_actor cw;
     char citizen[FX_UUID_LEN], case_id[FX_UUID_LEN], cpr[11], path[128];
@@ -145,8 +55,8 @@ Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, 
     snprintf(path, sizeof(path), "/v1/cases/%s", case_id);
 
     static const struct setting one_connection[] = {
-        {"FREMDRIFT_DB_POOL_SIZE", "1"}, {"FREMDRIFT_DB_POOL_WAIT_MS", "1"}, {"FREMDRIFT_THREADS", "8"}};
-    start_service(one_connection, 3);
+        {"FREMDRIFT_DB_POOL_SIZE", "1"}, {"FREMDRIFT_DB_POOL_WAIT_MS", "1"}};
+    own_service_start(one_connection, 2);
 
     int busy = 0, served = 0;
     for (int round = 0; round < 5 && busy == 0; round++) {
@@ -179,18 +89,18 @@ Test(resilience, pool_wait_timeout_answers_503_with_retry_after, .timeout = 60, 
     fx_assert_status(&r, 200);
     http_response_free(&r);
 
-    expect_clean_stop();
+    own_service_expect_clean_stop();
     fx_actor_free(&cw);
 }
 
-Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 60, .fini = stop_service)
+Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 60, .fini = own_service_stop)
 {
     static const struct setting tight[] = {
         {"FREMDRIFT_RATE_LIMIT_PER_MINUTE", "6"}, {"FREMDRIFT_RATE_LIMIT_BURST", "3"}};
     struct fx_actor greedy, other;
     fx_staff(&greedy, "caseworker", FX_MUNICIPALITY);
     fx_staff(&other, "caseworker", FX_MUNICIPALITY);
-    start_service(tight, 2);
+    own_service_start(tight, 2);
 
     struct http_response r;
     for (int i = 0; i < 3; i++) {
@@ -215,7 +125,7 @@ Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 
         fx_assert_status(&r, 200);
         http_response_free(&r);
     }
-    expect_clean_stop();
+    own_service_expect_clean_stop();
     fx_actor_free(&greedy);
     fx_actor_free(&other);
 }
@@ -223,7 +133,7 @@ Test(resilience, rate_limit_answers_429_with_retry_after_per_caller, .timeout = 
 /* Citizens registered before the service kept birth dates have none; a service starting
  * reads them from the sealed CPR numbers, so their cases fall in the right caseload
  * category (young under 30). */
-Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60, .fini = stop_service)
+Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60, .fini = own_service_stop)
 {
     struct fx_actor cw;
     char cpr[11], citizen[FX_UUID_LEN];
@@ -235,7 +145,7 @@ Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60,
     /* Inside a request no caller may list sealed numbers or set dates across municipalities. */
     PGconn *as_caller = fx_pg_service();
     fx_pg_begin_as(as_caller, "caseworker", cw.sub, FX_MUNICIPALITY);
-    cr_assert_eq(fx_pg_value(as_caller, "SELECT count(*) FROM citizens_without_birth_date(100000)", 0, NULL), 0,
+    cr_assert_eq(fx_pg_value(as_caller, "SELECT count(*) FROM citizens_without_birth_date('00000000-0000-0000-0000-000000000000', 100000)", 0, NULL), 0,
                  "a caller's transaction lists citizens without a birth date");
     const char *p_set[] = {citizen};
     PQclear(fx_pg_ok(as_caller, "SELECT citizen_set_birth_date($1::uuid, '1950-01-01')", 1, p_set));
@@ -245,14 +155,65 @@ Test(resilience, a_starting_service_fills_in_missing_birth_dates, .timeout = 60,
                                 p_citizen),
                  1, "a caller's transaction set a birth date");
 
-    start_service(NULL, 0);
-    expect_clean_stop();
-
+    own_service_start(NULL, 0);
     char want[11];
     snprintf(want, sizeof(want), "20%.2s-%.2s-%.2s", cpr + 4, cpr + 2, cpr);
     const char *p_check[] = {citizen, want};
-    cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE id = $1::uuid AND birth_date = $2::date", 2,
-                                p_check),
-                 1, "the birth date of citizen %s was not filled in as %s", citizen, want);
+    const char *filled = "SELECT count(*) FROM citizens WHERE id = $1::uuid AND birth_date = $2::date";
+    for (int i = 0; i < 100 && fx_owner_value(filled, 2, p_check) == 0; i++)
+        fx_pause_ms(100);
+    cr_assert_eq(fx_owner_value(filled, 2, p_check), 1, "the birth date of citizen %s was not filled in as %s",
+                 citizen, want);
+    own_service_expect_clean_stop();
+    fx_actor_free(&cw);
+}
+
+#define MANY_CITIZENS "60000"
+#define UNREADABLE "3"
+
+/* Start-up does not grow with the data: with many citizens still without a birth date the
+ * service is ready at once, and fills them in behind it; a number it cannot read is
+ * marked, not read again at every start. */
+Test(resilience, start_up_does_not_wait_for_the_birth_date_back_fill, .timeout = 150, .fini = own_service_stop)
+{
+    struct fx_actor cw;
+    char cpr[11], citizen[FX_UUID_LEN], tag[64];
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_random_cpr_born(1990, cpr);
+    fx_register_citizen(&cw, cpr, citizen);
+    fx_unique("backfill", tag, sizeof(tag));
+    /* Copies of one readable sealed number, and a few that cannot be opened. */
+    const char *p_copy[] = {tag, citizen, MANY_CITIZENS};
+    cr_assert_eq(fx_owner_exec("INSERT INTO citizens (cpr_hash, cpr_sealed, name) "
+                               "SELECT sha256(convert_to($1 || g::text, 'UTF8')), c.cpr_sealed, $1 "
+                               "FROM citizens c, generate_series(1, $3::integer) g WHERE c.id = $2::uuid",
+                               3, p_copy),
+                 atoll(MANY_CITIZENS));
+    const char *p_bad[] = {tag, UNREADABLE};
+    cr_assert_eq(fx_owner_exec("INSERT INTO citizens (cpr_hash, cpr_sealed, name) "
+                               "SELECT sha256(convert_to($1 || 'bad' || g::text, 'UTF8')), '\\x00'::bytea, $1 "
+                               "FROM generate_series(1, $2::integer) g",
+                               2, p_bad),
+                 atoll(UNREADABLE));
+
+    long long t0 = fx_now_ms();
+    own_service_start(NULL, 0);
+    long long took = fx_now_ms() - t0;
+    cr_assert_lt(took, 2500, "ready only after %lld ms with %s citizens to fill in", took, MANY_CITIZENS);
+
+    char want[11];
+    snprintf(want, sizeof(want), "19%.2s-%.2s-%.2s", cpr + 4, cpr + 2, cpr);
+    const char *p_tag[] = {tag};
+    const char *todo = "SELECT count(*) FROM citizens WHERE name = $1 AND birth_date IS NULL AND NOT birth_date_unreadable";
+    for (int i = 0; i < 1200 && fx_owner_value(todo, 1, p_tag) > 0; i++)
+        fx_pause_ms(100);
+    cr_assert_eq(fx_owner_value(todo, 1, p_tag), 0, "the back-fill did not finish within two minutes");
+    const char *p_want[] = {tag, want};
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE name = $1 AND birth_date = $2::date", 2, p_want),
+                 atoll(MANY_CITIZENS), "not every birth date was filled in as %s", want);
+    cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE name = $1 AND birth_date_unreadable", 1, p_tag),
+                 atoll(UNREADABLE), "the unreadable numbers are not marked");
+    own_service_expect_clean_stop();
+    fx_owner_exec("DELETE FROM citizens WHERE name = $1", 1, p_tag);
     fx_actor_free(&cw);
 }

@@ -159,3 +159,47 @@ Test(resilience, postgres_stopped_gives_503_and_started_again_serves, .timeout =
     http_response_free(&r);
     fx_actor_free(&cw);
 }
+
+/* Stops and starts PostgreSQL while the service sits idle: every pooled connection's
+ * server is gone, and libpq will not know until the connection is used. */
+static void restart_while_idle(void)
+{
+    cr_assert_eq(pg_script("stop"), 0, "scripts/pg.sh stop failed");
+    cr_assert_eq(pg_script("start"), 0, "scripts/pg.sh start failed");
+}
+
+/* After a restart the first request of each kind succeeds: the first statement on a
+ * pooled connection reconnects once, whether it is a readiness ping, an idempotency
+ * claim or a BEGIN. */
+Test(resilience, first_requests_after_a_postgres_restart_succeed, .timeout = 120, .fini = restart_postgres)
+{
+    struct fx_actor cw;
+    char cpr[11], citizen[FX_UUID_LEN], id[FX_UUID_LEN], path[128], key[64];
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    fx_new_citizen(&cw, cpr, citizen);
+    fx_create_case(&cw, citizen, NULL, id);
+    snprintf(path, sizeof(path), "/v1/cases/%s", id);
+    struct http_response r;
+
+    restart_while_idle();
+    fx_call("GET", "/readyz", NULL, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+
+    fx_unique("restart", key, sizeof(key));
+    char other_cpr[11], other[FX_UUID_LEN];
+    fx_new_citizen(&cw, other_cpr, other);
+    restart_while_idle();
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "citizen_id", other, "target_group", "jobparat",
+                             "target_group_since", "2025-03-01", "benefit", "kontanthjaelp", "benefit_start",
+                             "2025-03-01");
+    fx_call("POST", "/v1/cases", &cw, body, (const struct http_header[]){{"Idempotency-Key", key}}, 1, &r);
+    fx_assert_status(&r, 201);
+    http_response_free(&r);
+
+    restart_while_idle();
+    fx_call("GET", path, &cw, NULL, NULL, 0, &r);
+    fx_assert_status(&r, 200);
+    http_response_free(&r);
+    fx_actor_free(&cw);
+}
