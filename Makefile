@@ -53,7 +53,7 @@ run:
 	@scripts/run.sh
 
 test:
-	@scripts/deps.sh --lint --idp --browser
+	@scripts/deps.sh --lint --idp --browser --cluster
 	@$(MAKE) --no-print-directory build-asan
 	@scripts/test.sh
 

@@ -166,7 +166,11 @@ wait_for() {
     return 1
 }
 
+# HAProxy counts a server up until its first check says otherwise, so at start it may
+# send a connection to the standby: wait until exactly one PostgreSQL server is up.
 primary_via_haproxy() {
+    [ "$(curl -sf --max-time 2 "http://127.0.0.1:$STATS_PORT/;csv" |
+        awk -F, '$1 == "postgres" && $2 ~ /^pg/ && $18 == "UP"' | wc -l)" -eq 1 ] &&
     [ "$(PGPASSFILE="$state/pgpass" "$pgbin/psql" -X -A -t \
         "host=127.0.0.1 port=$PGLB_PORT user=postgres dbname=postgres connect_timeout=2" \
         -c 'SELECT pg_is_in_recovery()')" = f ]
