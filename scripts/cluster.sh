@@ -116,6 +116,28 @@ choose_ports() {
     mv "$state/ports.new" "$state/ports"
 }
 
+# in_use PORT: whether something answers on 127.0.0.1:PORT.
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The services and HAProxy bind their ports a minute after they were chosen (PostgreSQL
+# bootstraps in between): a port some other program has taken since is replaced, and
+# HAProxy restarted if it already runs, so that its configuration names the new one.
+reclaim_ports() {
+    local v part changed=0 p
+    for v in API_PORT PGLB_PORT STATS_PORT SVC1_PORT SVC2_PORT SVC3_PORT; do
+        case "$v" in SVC*) part="svc${v:3:1}" ;; *) part=haproxy ;; esac
+        running "$part" "$(program_of "$part")" && continue
+        in_use "${!v}" || continue
+        p=$(free_port)
+        echo "cluster.sh: port ${!v} ($v) is taken; using $p" >&2
+        sed -i "s/^$v=.*/$v=$p/" "$state/ports"
+        printf -v "$v" '%s' "$p"
+        changed=1
+    done
+    [ "$changed" -eq 1 ] && stop_one haproxy haproxy 10
+    return 0
+}
+
 # Passwords: the superuser, replication, the schema owner and the service's role.
 choose_passwords() {
     [ -f "$state/passwords" ] && return 0
@@ -268,6 +290,8 @@ start() {
     ) >> "$state/migrate.log" 2>&1 || { tail -n 20 "$state/migrate.log" >&2; exit 1; }
 
     # HAProxy first: with HA_DB_ROUTE=haproxy the services reach PostgreSQL through it.
+    reclaim_ports
+    write_client_env
     start_haproxy
     wait_for 30 "the primary through HAProxy's PostgreSQL front" primary_via_haproxy || exit 1
     start_service svc1 "$SVC1_PORT"
