@@ -55,9 +55,9 @@ echo "== one caller, 300 requests at once (default limit: 600 a minute, 60 at on
 one=$(token caseworker "burst-1")
 two=$(token caseworker "burst-2")
 burst() {
-    local urls=()
-    for _ in $(seq 1 300); do urls+=("$1/v1/reference/target_group"); done
-    curl -s -Z --parallel-max 50 -H "Authorization: Bearer $2" -w '%{http_code}\n' -o /dev/null "${urls[@]}" 2>/dev/null |
+    local args=()
+    for _ in $(seq 1 300); do args+=(-o /dev/null "$1/v1/reference/target_group"); done
+    curl -s -Z --parallel-max 50 -H "Authorization: Bearer $2" -w '%{http_code}\n' "${args[@]}" 2>/dev/null |
         sort | uniq -c | awk '{printf "%s%s x %s", sep, $1, $2; sep = ", "} END {print ""}'
 }
 echo "  through HAProxy (3 replicas): $(burst "$api" "$one")"
