@@ -236,10 +236,29 @@ start_service() {
         set +a
         unset FREMDRIFT_MIGRATION_DATABASE_URL
         export FREMDRIFT_BIND=127.0.0.1 FREMDRIFT_PORT=$port FREMDRIFT_MIGRATIONS_DIR="$repo/sql"
-        export FREMDRIFT_DB_CONNECT_TIMEOUT_S=${FREMDRIFT_DB_CONNECT_TIMEOUT_S:-2}
+        # A node that is down refuses at once on loopback; the timeout only bounds a slow one.
+        export FREMDRIFT_DB_CONNECT_TIMEOUT_S=${FREMDRIFT_DB_CONNECT_TIMEOUT_S:-5}
         exec "$bindir/fremdrift" serve
     ) >> "$state/$svc.log" 2>&1 < /dev/null &
     echo $! > "$state/pids/$svc.pid"
+}
+
+# await_service NAME: waits for its /readyz. A service that cannot reach PostgreSQL at
+# start-up exits; on a loaded machine the first connection can time out, so such a
+# service is started again, three times at most.
+await_service() {
+    local svc=$1 port_var="SVC${1:3:1}_PORT" attempt
+    for attempt in 1 2 3; do
+        wait_ready "http://127.0.0.1:${!port_var}/readyz" "$(cat "$state/pids/$svc.pid")" && return 0
+        running "$svc" "fremdrift serve" && break
+        echo "cluster.sh: $svc stopped at start-up (attempt $attempt): $(tail -n 1 "$state/$svc.log")" >&2
+        sleep 2
+        start_service "$svc" "${!port_var}"
+    done
+    wait_ready "http://127.0.0.1:${!port_var}/readyz" "$(cat "$state/pids/$svc.pid")" && return 0
+    echo "cluster.sh: $svc did not become ready" >&2
+    tail -n 20 "$state/$svc.log" >&2
+    return 1
 }
 
 start_haproxy() {
@@ -297,12 +316,9 @@ start() {
     start_service svc1 "$SVC1_PORT"
     start_service svc2 "$SVC2_PORT"
     start_service svc3 "$SVC3_PORT"
-    local svc port
-    for svc in 1 2 3; do
-        port_var="SVC${svc}_PORT"
-        port=${!port_var}
-        wait_ready "http://127.0.0.1:$port/readyz" "$(cat "$state/pids/svc$svc.pid")" ||
-            { echo "cluster.sh: svc$svc did not become ready" >&2; tail -n 20 "$state/svc$svc.log" >&2; exit 1; }
+    local svc
+    for svc in svc1 svc2 svc3; do
+        await_service "$svc" || exit 1
     done
     wait_for 30 "HAProxy routing to a ready service" \
         curl -sf --max-time 2 "http://127.0.0.1:$API_PORT/readyz" || exit 1

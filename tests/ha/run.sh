@@ -13,7 +13,8 @@ state="$repo/var/$name"
 export FREMDRIFT_BIN_DIR=${FREMDRIFT_BIN_DIR:-$repo/${BUILD:-build}/release}
 # The writers and the reader are a handful of subjects sending many requests each.
 export FREMDRIFT_RATE_LIMIT_PER_MINUTE=60000 FREMDRIFT_RATE_LIMIT_BURST=1000
-export FREMDRIFT_DB_POOL_SIZE=${FREMDRIFT_DB_POOL_SIZE:-4}
+# Its own pool and timeouts, whatever the caller (scripts/test.sh) set for its suites.
+export FREMDRIFT_DB_POOL_SIZE=4 FREMDRIFT_DB_CONNECT_TIMEOUT_S=5
 unset CLUSTER_KEYS
 
 keep_logs() {
