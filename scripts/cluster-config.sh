@@ -98,10 +98,16 @@ haproxy_config() {
     cat > "$state/haproxy/haproxy.cfg" <<CFG
 global
     maxconn 2000
+    log stdout format raw daemon
     stats socket $state/haproxy/admin.sock mode 600 level admin
 
 defaults
     mode http
+    # Only what went wrong, one line each, into haproxy.log: a request whose instance
+    # died, a 5xx, a client that gave up.
+    log global
+    option httplog
+    option dontlog-normal
     timeout connect 2s
     timeout client 30s
     timeout server 15s
@@ -131,6 +137,7 @@ backend fremdrift
 
 listen postgres
     mode tcp
+    option tcplog
     bind 127.0.0.1:$PGLB_PORT
     timeout client 1h
     timeout server 1h

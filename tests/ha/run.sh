@@ -21,7 +21,7 @@ keep_logs() {
     local out="$repo/var/ha-test-last" pgdir
     rm -rf "$out"
     mkdir -p "$out"
-    cp "$state"/*.log "$state"/haproxy/haproxy.cfg "$out"/ 2>/dev/null
+    cp "$state"/*.log "$state"/haproxy/haproxy.cfg "$state"/haproxy/haproxy.log "$out"/ 2>/dev/null
     pgdir=$(cat "$state/pgdir" 2>/dev/null) &&
         for node in pg1 pg2; do cp "$pgdir/$node/patroni.log" "$out/$node-patroni.log" 2>/dev/null; done
 }
