@@ -19,12 +19,14 @@ etcd3:
   hosts: 127.0.0.1:$ETCD_PORT
 bootstrap:
   dcs:
-    # How long a leader key lives without renewal, how often each node runs its loop,
-    # and how long it retries the DCS and PostgreSQL before giving up (loop_wait +
-    # 2 * retry_timeout must not exceed ttl).
-    ttl: 10
+    # How long a leader key lives without renewal (only a dead Patroni lets it expire: a
+    # crashed PostgreSQL is handled by primary_start_timeout below), how often each node
+    # runs its loop, and how long it retries the DCS and PostgreSQL before giving up
+    # (loop_wait + 2 * retry_timeout must not exceed ttl). Patroni's defaults but for
+    # loop_wait, which bounds how soon a crash is seen.
+    ttl: 30
     loop_wait: 2
-    retry_timeout: 4
+    retry_timeout: 10
     # A crashed primary is not restarted in place but failed over at once, to the
     # synchronous standby, which holds every acknowledged commit.
     primary_start_timeout: 0
