@@ -197,6 +197,15 @@ primary_via_haproxy() {
         "host=127.0.0.1 port=$PGLB_PORT user=postgres dbname=postgres connect_timeout=2" \
         -c 'SELECT pg_is_in_recovery()')" = f ]
 }
+# A Patroni whose bootstrap failed (it happens on a loaded machine: it then renames the
+# data directory to data.failed and exits) is started again: the other node has taken
+# the leader key meanwhile, and this one clones it as its standby.
+standby_or_restart() {
+    has_sync_standby && return 0
+    running pg1 patroni || start_patroni pg1 "$PG1_PORT" "$REST1_PORT"
+    running pg2 patroni || start_patroni pg2 "$PG2_PORT" "$REST2_PORT"
+    return 1
+}
 etcd_healthy() { curl -sf --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"'; }
 has_sync_standby() { rest_get "$REST1_PORT" /cluster | grep -q '"role": *"sync_standby"'; }
 
@@ -292,7 +301,7 @@ start() {
     start_patroni pg1 "$PG1_PORT" "$REST1_PORT"
     start_patroni pg2 "$PG2_PORT" "$REST2_PORT"
     wait_for 120 "a Patroni leader" leader_pg_port || { tail -n 30 "$pgdir"/pg*/patroni.log >&2; exit 1; }
-    wait_for 120 "a synchronous standby" has_sync_standby || { tail -n 30 "$pgdir"/pg*/patroni.log >&2; exit 1; }
+    wait_for 120 "a synchronous standby" standby_or_restart || { tail -n 30 "$pgdir"/pg*/patroni.log >&2; exit 1; }
 
     local leader
     leader=$(leader_pg_port)
