@@ -44,8 +44,8 @@ function retryable(a) {
 }
 
 export class Writer {
-  constructor(base, token, citizenId, label, runId) {
-    Object.assign(this, { base, token, citizenId, label, runId });
+  constructor(base, token, citizenDay, yearDigit, label, runId) {
+    Object.assign(this, { base, token, citizenDay, yearDigit, label, runId });
     this.attempts = [];   // every exchange, with its key
     this.acked = [];      // { key, id, t0, t1 } of acknowledged writes
     this.unexpected = []; // answers that are neither success nor a retryable failure
@@ -56,23 +56,34 @@ export class Writer {
   // Opens one case under key, sending it again with the same key until it is
   // acknowledged. A key is given up only at the test's deadline, so every key ends
   // acknowledged and the count of cases can be compared with the count of keys.
+  // A citizen has one open case per municipality, so each write registers a citizen of
+  // its own first (with a key of its own), then opens the case.
   async write(key, deadline) {
-    const body = { citizen_id: this.citizenId, target_group: 'aktivitetsparat', target_group_since: '2025-03-01',
+    this.serial = (this.serial || 0) + 1;
+    const n = this.serial;
+    const cpr = `${String(this.citizenDay).padStart(2, '0')}${String(1 + (Math.floor(n / 4000) % 12)).padStart(2, '0')}5${this.yearDigit}${String(n % 4000).padStart(4, '0')}`;
+    const citizen = await this.send(`${key}-citizen`, '/v1/citizens', { cpr, name: `HA ${key}` }, deadline, [200, 201]);
+    if (!citizen) return;
+    const body = { citizen_id: citizen.json.id, target_group: 'aktivitetsparat', target_group_since: '2025-03-01',
       benefit: 'kontanthjaelp', benefit_start: '2025-03-01' };
+    const a = await this.send(key, '/v1/cases', body, deadline, [201]);
+    if (a) this.acked.push({ key, id: a.json.id, t0: a.t0, t1: a.t1 });
+  }
+
+  // Sends one POST under key until it is answered with one of ok; the answer, or null.
+  async send(key, path, body, deadline, ok) {
     while (Date.now() < deadline) {
-      const a = await call(this.base, 'POST', '/v1/cases', { token: this.token, body, key });
+      const a = await call(this.base, 'POST', path, { token: this.token, body, key });
       a.key = key;
       this.attempts.push(a);
-      if (a.status === 201 && a.json?.id) {
-        this.acked.push({ key, id: a.json.id, t0: a.t0, t1: a.t1 });
-        return;
-      }
+      if (ok.includes(a.status) && a.json?.id) return a;
       if (!retryable(a)) {
         this.unexpected.push(a);
-        return;
+        return null;
       }
       await sleep(RETRY_PAUSE_MS);
     }
+    return null;
   }
 
   async run(pauseMs, deadline) {
