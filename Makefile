@@ -2,6 +2,8 @@
 #   make run    install what is missing, build, start a local PostgreSQL, migrate, serve
 #   make test   the same set-up on a throwaway cluster, then every test under ASan/UBSan
 #   make bench  wrk against the running service next to pgbench running the same SQL
+#   make cluster  Patroni + etcd + HAProxy + three services on loopback (make cluster-stop)
+#   make test-ha  the fault test of that set-up: failover, a lost instance, the rejoin
 # Targets that need packages first run scripts/deps.sh, then re-enter make so that
 # pkg-config sees the freshly installed libraries.
 
@@ -36,7 +38,7 @@ ASAN := $(BUILD)/asan
 DOCS := $(BUILD)/docs
 STATIC_C := $(BUILD)/gen/static_files.c
 
-.PHONY: build build-asan deps run test bench token db-stop db-destroy migrate lint layers spec clean
+.PHONY: build build-asan deps run test test-ha bench cluster cluster-stop cluster-status token db-stop db-destroy migrate lint layers spec clean
 
 deps:
 	@scripts/deps.sh
@@ -51,9 +53,25 @@ run:
 	@scripts/run.sh
 
 test:
-	@scripts/deps.sh --lint --idp --browser
+	@scripts/deps.sh --lint --idp --browser --cluster
 	@$(MAKE) --no-print-directory build-asan
 	@scripts/test.sh
+
+test-ha:
+	@scripts/deps.sh --lint --cluster
+	@$(MAKE) --no-print-directory build
+	@tests/ha/run.sh
+
+cluster:
+	@scripts/deps.sh --cluster
+	@$(MAKE) --no-print-directory build
+	@CLUSTER_KEYS=$(CURDIR)/var/dev scripts/cluster.sh start cluster
+
+cluster-stop:
+	@scripts/cluster.sh stop cluster
+
+cluster-status:
+	@CLUSTER_KEYS=$(CURDIR)/var/dev scripts/cluster.sh status cluster
 
 bench:
 	@scripts/deps.sh --bench

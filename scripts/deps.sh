@@ -17,6 +17,7 @@ for extra in "$@"; do
         --lint|--idp) ;;
         --browser) packages+=(chromium) ;;
         --bench) packages+=(wrk) ;;
+        --cluster) packages+=(patroni etcd-server etcd-client haproxy) ;;
         *) echo "deps.sh: unknown option $extra" >&2; exit 2 ;;
     esac
 done

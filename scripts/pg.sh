@@ -98,21 +98,11 @@ FREMDRIFT_PG_SUPERUSER_URL=postgresql://postgres@127.0.0.1:$port/postgres
 ENV
 }
 
-# Roles and database are created by the cluster's superuser, as a DBA would in production:
-# the owner role runs migrations; the service's role owns nothing and cannot bypass RLS.
+# Roles and database: scripts/bootstrap.sql, shared with the HA cluster (cluster.sh).
 bootstrap() {
     local port=$1 su owner app
     { read -r su; read -r owner; read -r app; } < "$state/passwords"
-    superuser_psql "$port" -v owner_pw="$owner" -v app_pw="$app" <<'SQL'
-SELECT format('CREATE ROLE fremdrift_owner LOGIN PASSWORD %L', :'owner_pw')
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fremdrift_owner') \gexec
-SELECT format('CREATE ROLE fremdrift_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT PASSWORD %L', :'app_pw')
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fremdrift_app') \gexec
-SELECT 'CREATE DATABASE fremdrift OWNER fremdrift_owner ENCODING ''UTF8'' TEMPLATE template0'
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'fremdrift') \gexec
-REVOKE ALL ON DATABASE fremdrift FROM PUBLIC;
-GRANT CONNECT ON DATABASE fremdrift TO fremdrift_app;
-SQL
+    superuser_psql "$port" -v owner_pw="$owner" -v app_pw="$app" -f "$repo/scripts/bootstrap.sql"
 }
 
 case "$cmd" in

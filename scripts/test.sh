@@ -4,8 +4,9 @@
 # check of service/, the schema check (a fresh and an upgraded database end identical), the
 # unit tests, the integration tests over HTTP, the resilience test (PostgreSQL stopped and
 # started under the running service), the contract check of every recorded response, and
-# the citizen's portal and the docs page in headless chromium (tests/browser), and a clean
-# SIGTERM shutdown with no leak. Exits non-zero on any failure.
+# the citizen's portal and the docs page in headless chromium (tests/browser), a clean
+# SIGTERM shutdown with no leak, and the high-availability fault test (tests/ha: a
+# Patroni cluster, failover under load, about two minutes). Exits non-zero on any failure.
 # TESTS=<criterion filter> (e.g. TESTS='events/*') runs only the matching integration and
 # resilience tests, for a quick loop while working on one suite; TESTS=browser runs only
 # the browser tests; `make test` runs all.
@@ -171,6 +172,19 @@ if [ "$rc" -ne 0 ] || grep -aqE 'ERROR: (Address|Leak)Sanitizer|runtime error:' 
     failed=$((failed + 1))
 fi
 grep -aq '"msg":"stopped"' "$state/service.log" || note_failure "the service did not log a clean stop"
+
+# The fault test runs on a cluster of its own, with the sanitizer build of this run.
+if [ -z "$only" ]; then
+    echo "== high availability (tests/ha)"
+    FREMDRIFT_BIN_DIR="$asan" tests/ha/run.sh 2>&1 | tee "$state/ha.log"
+    ha_rc=${PIPESTATUS[0]}
+    line=$(grep -a '^ha: [0-9]* passed, [0-9]* failed' "$state/ha.log" | tail -n 1)
+    if [ -n "$line" ]; then
+        passed=$((passed + $(sed -E 's/ha: ([0-9]+) passed.*/\1/' <<<"$line")))
+        failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$line")))
+    fi
+    [ "$ha_rc" -eq 0 ] || note_failure "high availability test exited $ha_rc"
+fi
 
 echo
 echo "tests: $passed passed, $failed failed"
