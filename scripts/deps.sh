@@ -10,7 +10,7 @@ packages=(gcc make pkg-config libc6-dev openssl ca-certificates curl
 for extra in "$@"; do
     case "$extra" in
         --lint)  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
-        --bench) packages+=(wrk) ;;
+        --bench) packages+=(wrk jq) ;;
         *) echo "deps.sh: unknown option $extra" >&2; exit 2 ;;
     esac
 done
