@@ -11,6 +11,7 @@
 #   a list (worklist, flags; first page and a deep page): p50 <= 20 ms national and
 #   ratio <= 1.5; GET /v1/caseload p50 <= 50 ms; GET /v1/stats/* p50 <= 100 ms.
 # Ports: BENCH_PG_PORT, BENCH_SMALL_PORT, BENCH_NATIONAL_PORT (free ones when unset).
+# BENCH_KEEP=1 leaves the cluster running afterwards, for a look at the data.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,11 @@ list_bound_ms=20 list_ratio=1.5 caseload_bound_ms=50 stats_bound_ms=100
 
 pids=()
 cleanup() {
+    if [ -n "${BENCH_KEEP:-}" ]; then
+        echo "BENCH_KEEP: the cluster stays; stop it with scripts/pg.sh destroy $name" >&2
+        for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+        return
+    fi
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
@@ -182,6 +188,7 @@ done
 percentile() {
     sort -n "$1" | awk -v p="$2" '{v[NR] = $1} END {i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; print v[i]}'
 }
+over() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a > b)}'; }
 failures=()
 echo
 echo "== worklists, caseload, statistics: $small_cases cases (small) vs $national_cases (national), fsync on"
@@ -198,7 +205,6 @@ for label in "${labels[@]}"; do
     np99=$(percentile "$state/times/national/$key" 99)
     ratio=$(awk -v a="$np50" -v b="$sp50" 'BEGIN {printf "%.2f", a / b}')
     printf '%-62s %9s %9s %9s %9s %7s\n' "$label" "$sp50" "$sp99" "$np50" "$np99" "$ratio"
-    over() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a > b)}'; }
     case "$label" in
         /v1/worklists/* | /v1/flags*)
             over "$np50" "$list_bound_ms" && failures+=("$label: national p50 $np50 ms > $list_bound_ms ms")
@@ -213,6 +219,10 @@ for label in "${labels[@]}"; do
     esac
 done
 echo "($rounds rounds x $repeat calls per endpoint and shape; times in ms, curl's time_total)"
+# The plans behind the lists at national scale, as the service's role (tests/bench/README.md).
+"$psql" -X -q "${app_url[national]}" -f tests/bench/explain.sql > "$state/explain.txt" 2>&1 ||
+    failures+=("EXPLAIN of the list queries failed: see $state/explain.txt")
+echo "EXPLAIN (ANALYZE, BUFFERS) of the list queries at national scale: $state/explain.txt"
 if [ "${#failures[@]}" -gt 0 ]; then
     echo >&2
     for f in "${failures[@]}"; do echo "bench (lists): FAILED: $f" >&2; done

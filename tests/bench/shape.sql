@@ -130,9 +130,9 @@ SELECT md5('rv' || r.i || '-' || r.k)::uuid, md5('case' || r.i)::uuid, r.municip
 INSERT INTO reviews (case_id, municipality, citizen_id, meeting_on, period_from, created_by, updated_by)
 SELECT md5('case' || c.i)::uuid, c.municipality, md5('citizen' || c.i)::uuid, greatest(:'today'::date, d.due - 10),
        d.due - 365, 'bench', 'bench'
-  FROM bench_case c,
-       LATERAL (SELECT (coalesce(max(r.on_date), c.since) + interval '12 months')::date AS due
-                  FROM bench_review r WHERE r.i = c.i) d
+  FROM bench_case c
+  LEFT JOIN (SELECT i, max(on_date) AS last FROM bench_review GROUP BY i) r ON r.i = c.i,
+       LATERAL (SELECT (coalesce(r.last, c.since) + interval '12 months')::date AS due) d
  WHERE c.open AND d.due BETWEEN :'today'::date - 42 AND :'today'::date + 42 AND pg_temp.r(c.i, 30) < 0.6;
 
 -- Interventions: 0-2 per open case, and a fleksjob for every fleksjob case.
@@ -223,4 +223,5 @@ SELECT md5('case' || c.i)::uuid, c.municipality, md5('citizen' || c.i)::uuid, k.
   FROM bench_case c JOIN reference_items k ON k.kind = 'decision_kind' AND k.code = 'fleksjob'
  WHERE c.open AND pg_temp.r(c.i, 73) < 0.02;
 
-ANALYZE;
+ANALYZE citizens, citizen_registrations, cases, caseworker_assignments, reviews, decisions, interventions,
+        intervention_progress, exemptions, appeals, worklist_entries;
