@@ -129,7 +129,8 @@ deep_path() {
         cursor=$next
         depth=$((depth + 1))
     done
-    echo "$depth $(join "$path" "cursor=$cursor")"
+    # A list shorter than one page has no deep page: its first page stands in.
+    echo "$depth ${cursor:+$(join "$path" "cursor=$cursor")}${cursor:-$path}"
 }
 
 declare -A url
@@ -159,8 +160,8 @@ done
 # measure SHAPE LABEL: BENCH_REPEAT calls on one connection; appends "ms status" lines.
 measure() {
     local shape=$1 label=$2 full="http://127.0.0.1:${port[$1]}${url[$1|$2]}" args=()
-    for _ in $(seq 1 "$repeat"); do args+=("$full"); done
-    curl -s -o /dev/null -H "Authorization: Bearer $lead" -w '%{time_total} %{http_code}\n' "${args[@]}" |
+    for _ in $(seq 1 "$repeat"); do args+=(-o /dev/null "$full"); done
+    curl -s -H "Authorization: Bearer $lead" -w '%{time_total} %{http_code}\n' "${args[@]}" |
         awk '{printf "%.3f %s\n", $1 * 1000, $2}' >> "$state/times/$shape/$(md5sum <<<"$label" | cut -c1-16)"
 }
 rm -rf "$state/times"
