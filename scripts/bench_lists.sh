@@ -130,7 +130,11 @@ deep_path() {
         depth=$((depth + 1))
     done
     # A list shorter than one page has no deep page: its first page stands in.
-    echo "$depth ${cursor:+$(join "$path" "cursor=$cursor")}${cursor:-$path}"
+    if [ -n "$cursor" ]; then
+        echo "$depth $(join "$path" "cursor=$cursor")"
+    else
+        echo "$depth $path"
+    fi
 }
 
 declare -A url
@@ -197,7 +201,8 @@ printf '%-62s %9s %9s %9s %9s %7s\n' "endpoint (team lead, municipality 101)" "s
 for label in "${labels[@]}"; do
     key=$(md5sum <<<"$label" | cut -c1-16)
     for shape in small national; do
-        bad=$(awk '$2 != 200' "$state/times/$shape/$key" | sort | uniq -c | awk '{print $1 "x HTTP " $3}' | paste -sd, -)
+        bad=$(awk '$2 != 200 {print $2}' "$state/times/$shape/$key" | sort | uniq -c | awk '{print $1 "x HTTP " $2}' |
+            paste -sd, -)
         [ -z "$bad" ] || failures+=("$label ($shape) answered $bad")
     done
     sp50=$(percentile "$state/times/small/$key" 50)

@@ -4,7 +4,7 @@
 --
 -- jit = off on each: these aggregate a municipality, so their plans cost enough to trip
 -- PostgreSQL's JIT (jit_above_cost), whose compilation took longer than the query itself
--- (progress statistics at 1,000,000 cases: 1.7 s of 2.3 s; tests/bench/README.md).
+-- (the issue measured 1.7 s of 2.3 s of the progress statistics at 1,000,000 cases).
 
 -- Appeal statistics for one municipality and period. Aggregates only; staff see their
 -- own municipality, the appeals board any (it publishes these per municipality). The
