@@ -16,7 +16,7 @@ for extra in "$@"; do
     case "$extra" in
         --lint|--idp) ;;
         --browser) packages+=(chromium) ;;
-        --bench) packages+=(wrk) ;;
+        --bench) packages+=(wrk jq) ;;
         --cluster) packages+=(patroni etcd-server etcd-client haproxy) ;;
         *) echo "deps.sh: unknown option $extra" >&2; exit 2 ;;
     esac

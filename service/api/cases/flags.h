@@ -15,8 +15,8 @@ struct flag_filter {
 };
 
 /* Rows of (cursor, {case_id, citizen_id, caseworker, code, since, why}) for the open cases
- * of the caller's municipality, one per flag, after the page's cursor, in the order of the
- * cases and of each case's flags. The caller PQclear()s *res. */
+ * of the caller's municipality, one per flag, after the page's cursor, in the order the
+ * flags were raised. The caller PQclear()s *res. */
 enum db_status flag_list(struct db_conn *db, const struct flag_filter *f, const struct page *p, PGresult **res);
 
 #endif

@@ -1,6 +1,6 @@
 /* GET /v1/worklists/{name}: what needs attention in the caller's municipality, one row
  * per thing to do, each saying since when and why. Every list is a SQL function of the
- * same shape (sql/010) that runs as the caller, so row-level security scopes it; this
+ * same shape (sql/functions/worklists.sql) that runs as the caller, so row-level security scopes it; this
  * file only maps names to functions and pages them by (since, resource id). */
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +19,10 @@
     "SELECT w.since, w.resource_id, json_build_object('case_id', w.case_id, 'citizen_id', w.citizen_id, " \
     "'caseworker', w.caseworker, 'resource_type', w.resource_type, 'resource_id', w.resource_id, "      \
     "'since', w.since, 'why', w.why, 'details', w.details)::text FROM "
-#define PAGE_WHERE                                                                                 \
-    " w WHERE ($1::text IS NULL OR w.caseworker = $1) "                                            \
-    "AND (w.since, w.resource_id) > ($2::date, $3::uuid) ORDER BY w.since, w.resource_id LIMIT $4::integer"
+/* Each function returns one page itself (from the stored rows, through an index); the
+ * order is repeated here so the page's rows come out in it. */
+#define PAGE_ARGS "$1::text, $2::date, $3::uuid, $4::integer"
+#define PAGE_ORDER " w ORDER BY w.since, w.resource_id"
 
 enum extra { NO_EXTRA, FLAG_CODE, WAIT_DAYS, DEADLINES };
 
@@ -32,16 +33,19 @@ struct worklist {
     const char *flag;           /* FLAG_CODE: the case_flags() code */
 };
 
-static const struct db_stmt reviews_due = {"worklist_reviews_due", ROW_JSON "worklist_reviews_due()" PAGE_WHERE};
+static const struct db_stmt reviews_due = {"worklist_reviews_due",
+                                           ROW_JSON "worklist_reviews_due(" PAGE_ARGS ")" PAGE_ORDER};
 static const struct db_stmt reconsiderations = {"worklist_appeal_reconsiderations",
-                                                ROW_JSON "worklist_appeal_reconsiderations()" PAGE_WHERE};
-static const struct db_stmt hearings = {"worklist_hearings_overdue", ROW_JSON "worklist_hearings_overdue()" PAGE_WHERE};
+                                                ROW_JSON "worklist_appeal_reconsiderations(" PAGE_ARGS ")" PAGE_ORDER};
+static const struct db_stmt hearings = {"worklist_hearings_overdue",
+                                        ROW_JSON "worklist_hearings_overdue(" PAGE_ARGS ")" PAGE_ORDER};
 static const struct db_stmt remitted = {"worklist_remitted_decisions",
-                                        ROW_JSON "worklist_remitted_decisions()" PAGE_WHERE};
-static const struct db_stmt long_waits = {"worklist_long_waits", ROW_JSON "worklist_long_waits($5::integer)" PAGE_WHERE};
+                                        ROW_JSON "worklist_remitted_decisions(" PAGE_ARGS ")" PAGE_ORDER};
+static const struct db_stmt long_waits = {"worklist_long_waits",
+                                          ROW_JSON "worklist_long_waits(" PAGE_ARGS ", $5::integer)" PAGE_ORDER};
 static const struct db_stmt deadlines = {"worklist_processing_deadlines",
-                                         ROW_JSON "worklist_processing_deadlines($5::jsonb)" PAGE_WHERE};
-static const struct db_stmt flagged = {"worklist_flag", ROW_JSON "worklist_flag($5)" PAGE_WHERE};
+                                         ROW_JSON "worklist_processing_deadlines(" PAGE_ARGS ", $5::jsonb)" PAGE_ORDER};
+static const struct db_stmt flagged = {"worklist_flag", ROW_JSON "worklist_flag($5, " PAGE_ARGS ")" PAGE_ORDER};
 
 static const struct worklist lists[] = {
     {"reviews-due", &reviews_due, NO_EXTRA, NULL},
