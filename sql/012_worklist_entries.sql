@@ -1,4 +1,4 @@
--- 020 state kept on write (issue 9): a case's next review due date, its flags with their
+-- 012 state kept on write (issue 9): a case's next review due date, its flags with their
 -- `since`, and what every worklist sorts by are stored when the change that alters them is
 -- written, by the database itself (triggers, in the same transaction), so every write
 -- path — the service, a bulk load, a data fix — keeps them right. A list then reads the

@@ -1,4 +1,4 @@
--- 030 letters: what a decision and its letter need beyond the decision itself
+-- 013 letters: what a decision and its letter need beyond the decision itself
 -- (forvaltningsloven § 19, and a letter the citizen can act on).
 
 -- A hearing gives the citizen a minimum period to answer (FREMDRIFT_HEARING_MIN_DAYS);

@@ -1,4 +1,4 @@
--- 050 one open employment case per citizen per municipality. A case is one citizen's
+-- 015 one open employment case per citizen per municipality. A case is one citizen's
 -- employment case in one municipality (DESIGN): a second open one split the case's
 -- history, reviews and deadlines in two. POST /v1/cases answers 409 naming the open case
 -- (INSERT ... ON CONFLICT DO NOTHING against this index), also when two requests race.

@@ -1,4 +1,4 @@
--- 040 data protection (issue 10): what one municipality entered about a person stays
+-- 014 data protection (issue 10): what one municipality entered about a person stays
 -- that municipality's, and a case reads the same to everyone allowed to read it.
 
 -- A person is one citizen nationally, but the name a jobcenter typed in when it registered

@@ -1,4 +1,4 @@
--- 070 birth-date back-fill in the background: the service fills in birth dates of
+-- 016 birth-date back-fill in the background: the service fills in birth dates of
 -- citizens registered before they were kept while it serves, a batch at a time in id
 -- order (keyset: each batch starts after the last id of the one before, so no row is read
 -- twice), and marks a citizen whose sealed CPR number it cannot read so that no later
