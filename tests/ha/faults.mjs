@@ -141,7 +141,9 @@ const phase2End = Date.now();
   const feedBeyond = feedFailures.filter((a) => !(down && a.t0 <= down && lostThere(a)));
   check(feedBeyond.length === 0, 'the feed reader loses no read but those sent to the dead instance',
     `${feedFailures.length} failed${feedBeyond.length ? `; others: ${feedBeyond.slice(0, 3).map(describe).join('; ')}` : ''}`);
-  const ackedKeys = new Set(allAcks().map((a) => a.key));
+  // A write is two keyed POSTs (the citizen, then the case): the one lost may be either.
+  const ackedKeys = new Set(writers.flatMap((w) => w.attempts)
+    .filter((a) => (a.status === 200 || a.status === 201) && a.json?.id).map((a) => a.key));
   const retried = [...inFlight].filter((k) => failures.some((f) => f.key === k));
   const lost = failures.filter(lostThere).length;
   check(retried.every((k) => ackedKeys.has(k)), 'the writes in flight there were retried with their key and acknowledged',
