@@ -204,10 +204,10 @@ Test(resilience, start_up_does_not_wait_for_the_birth_date_back_fill, .timeout =
     char want[11];
     snprintf(want, sizeof(want), "19%.2s-%.2s-%.2s", cpr + 4, cpr + 2, cpr);
     const char *p_tag[] = {tag};
-    const char *todo = "SELECT count(*) FROM citizens WHERE name = $1 AND birth_date IS NULL AND NOT birth_date_unreadable";
-    for (int i = 0; i < 1200 && fx_owner_value(todo, 1, p_tag) > 0; i++)
+    const char *unfilled = "SELECT count(*) FROM citizens WHERE name = $1 AND birth_date IS NULL AND NOT birth_date_unreadable";
+    for (int i = 0; i < 1200 && fx_owner_value(unfilled, 1, p_tag) > 0; i++)
         fx_pause_ms(100);
-    cr_assert_eq(fx_owner_value(todo, 1, p_tag), 0, "the back-fill did not finish within two minutes");
+    cr_assert_eq(fx_owner_value(unfilled, 1, p_tag), 0, "the back-fill did not finish within two minutes");
     const char *p_want[] = {tag, want};
     cr_assert_eq(fx_owner_value("SELECT count(*) FROM citizens WHERE name = $1 AND birth_date = $2::date", 2, p_want),
                  atoll(MANY_CITIZENS), "not every birth date was filled in as %s", want);
