@@ -45,26 +45,49 @@ BEGIN
 END
 $$;
 
+-- The days a flag holds at most after its since (an exemption expiring: the 30 days before
+-- its end), so that its scan starts there and not at the oldest row it ever had; NULL: it
+-- holds until the data changes.
+CREATE OR REPLACE FUNCTION flag_window(p_list text) RETURNS integer LANGUAGE sql IMMUTABLE AS
+$$ SELECT CASE p_list WHEN 'exemption_expiring' THEN 30 END $$;
+
 -- GET /v1/flags: a page of the flags that hold today in the caller's municipality, in the
--- order they were raised (the rows' id), optionally of one caseworker and one code. The
--- caseworker's and the municipality's pages are two index scans, of which the one that
--- does not apply is switched off by its parameter, so a cached plan serves both.
-CREATE OR REPLACE FUNCTION flag_page(p_caseworker text, p_code text, p_after bigint, p_limit integer)
+-- order they were raised (since, then the row's id), optionally of one caseworker and one
+-- code. Each flag code is its own index range of the rows that hold today (a flag comes
+-- true on a stored date, so "holds today" is a range of since), merged in order; the
+-- codes and the caseworker's or municipality's scan that do not apply are switched off by
+-- their parameters, so one cached plan serves every filter.
+CREATE OR REPLACE FUNCTION flag_code_page(p_code text, p_list text, p_caseworker text, p_since date, p_id bigint,
+                                          p_limit integer)
     RETURNS SETOF worklist_entries LANGUAGE sql STABLE AS
 $$
 (SELECT e.* FROM worklist_entries e
-  WHERE p_caseworker IS NULL AND e.municipality = claim_municipality()
-    AND e.list IN ('review_overdue', 'kontanthjaelp_year_without_assessment',
-                   'fleksjob_low_hours_without_progression', 'exemption_expiring')
-    AND (p_code IS NULL OR e.list = p_code) AND e.id > p_after
+  WHERE (p_code IS NULL OR p_code = p_list) AND p_caseworker IS NULL
+    AND e.municipality = claim_municipality() AND e.list = p_list
+    AND e.since <= danish_today() AND e.since >= coalesce(danish_today() - flag_window(p_list), '-infinity')
+    AND (e.since, e.id) > (p_since, p_id)
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
-  ORDER BY e.id LIMIT p_limit)
+  ORDER BY e.since, e.id LIMIT p_limit)
 UNION ALL
 (SELECT e.* FROM worklist_entries e
-  WHERE e.caseworker = p_caseworker AND e.municipality = claim_municipality()
-    AND e.list IN ('review_overdue', 'kontanthjaelp_year_without_assessment',
-                   'fleksjob_low_hours_without_progression', 'exemption_expiring')
-    AND (p_code IS NULL OR e.list = p_code) AND e.id > p_after
+  WHERE (p_code IS NULL OR p_code = p_list) AND e.caseworker = p_caseworker
+    AND e.municipality = claim_municipality() AND e.list = p_list
+    AND e.since <= danish_today() AND e.since >= coalesce(danish_today() - flag_window(p_list), '-infinity')
+    AND (e.since, e.id) > (p_since, p_id)
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
-  ORDER BY e.id LIMIT p_limit)
+  ORDER BY e.since, e.id LIMIT p_limit)
+$$;
+
+CREATE OR REPLACE FUNCTION flag_page(p_caseworker text, p_code text, p_since date, p_id bigint, p_limit integer)
+    RETURNS SETOF worklist_entries LANGUAGE sql STABLE AS
+$$
+SELECT * FROM (
+    SELECT * FROM flag_code_page(p_code, 'review_overdue', p_caseworker, p_since, p_id, p_limit)
+    UNION ALL
+    SELECT * FROM flag_code_page(p_code, 'kontanthjaelp_year_without_assessment', p_caseworker, p_since, p_id, p_limit)
+    UNION ALL
+    SELECT * FROM flag_code_page(p_code, 'fleksjob_low_hours_without_progression', p_caseworker, p_since, p_id, p_limit)
+    UNION ALL
+    SELECT * FROM flag_code_page(p_code, 'exemption_expiring', p_caseworker, p_since, p_id, p_limit)) e
+ ORDER BY e.since, e.id LIMIT p_limit
 $$;

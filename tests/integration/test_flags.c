@@ -496,6 +496,36 @@ Test(flags, the_list_filters_by_code_and_caseworker_within_the_municipality, .ti
     fx_actor_free(&cw);
 }
 
+/* In the order the flags were raised: a case whose review fell due earlier comes first,
+ * whenever its flag row was written, and a page boundary between flags of different codes
+ * on the same day loses none. */
+Test(flags, the_list_is_in_the_order_the_flags_were_raised, .timeout = FX_TIMEOUT * 2)
+{
+    char today[11], later[11], earlier[11], due_later[11], due_earlier[11];
+    fx_today(today);
+    fx_date_add_months(today, -14, later);
+    fx_date_add_months(today, -20, earlier);
+    fx_date_add_months(later, 12, due_later);
+    fx_date_add_months(earlier, 12, due_earlier);
+    struct fx_actor cw;
+    fx_staff(&cw, "caseworker", FX_MUNICIPALITY);
+    /* Written first: the case whose review fell due later. */
+    const char *since[] = {later, earlier};
+    char cpr[2][11], citizen[2][FX_UUID_LEN], cases[2][FX_UUID_LEN];
+    for (int i = 0; i < 2; i++) {
+        fx_new_citizen(&cw, cpr[i], citizen[i]);
+        fx_create_case_dated(&cw, citizen[i], since[i], "sygedagpenge", since[i], cases[i]);
+    }
+    json_t *rows = fx_flag_rows(&cw, OVERDUE, cw.sub);
+    cr_assert_eq(json_array_size(rows), 2, "the list has %zu overdue cases, want 2", json_array_size(rows));
+    fx_assert_member(json_array_get(rows, 0), "case_id", cases[1]);
+    fx_assert_member(json_array_get(rows, 0), "since", due_earlier);
+    fx_assert_member(json_array_get(rows, 1), "case_id", cases[0]);
+    fx_assert_member(json_array_get(rows, 1), "since", due_later);
+    json_decref(rows);
+    fx_actor_free(&cw);
+}
+
 Test(flags, case_flags_are_for_the_citizen_and_the_municipality_only, .timeout = FX_TIMEOUT)
 {
     char today[11], since[11];

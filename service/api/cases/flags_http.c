@@ -47,8 +47,13 @@ static int is_flag_code(const char *s)
 void api_flags_list(struct request *rq, struct reply *r)
 {
     struct page p;
-    if (page_from_query(rq, r, &p) != 0)
+    struct flag_cursor after;
+    if (page_limit_from_query(rq, r, &p) != 0)
         return;
+    if (flag_cursor_read(request_query(rq, "cursor"), &after) != 0) {
+        reply_problem(r, PROBLEM_BAD_REQUEST, "cursor is not one this service gave out.");
+        return;
+    }
     struct flag_filter f = {request_query(rq, "code"), request_query(rq, "caseworker")};
     if ((f.code && !is_flag_code(f.code)) || (f.caseworker && !text_is_identifier(f.caseworker))) {
         reply_problem(r, PROBLEM_BAD_REQUEST, "Filters: code is a flag code (a-z, 0-9, _), caseworker a staff id.");
@@ -56,7 +61,7 @@ void api_flags_list(struct request *rq, struct reply *r)
     }
     /* The list names citizens: reading it is a search of their data. */
     PGresult *res = NULL;
-    enum db_status st = flag_list(rq->db, &f, &p, &res);
+    enum db_status st = flag_list(rq->db, &f, &after, &p, &res);
     resource_reply_found_page(rq, r, st, res, &p, "case", NULL,
                               json_pack("{s:s, s:s?, s:s?}", "worklist", "flags", "code", f.code, "caseworker",
                                         f.caseworker));
