@@ -82,7 +82,7 @@ const struct route routes[] = {
     {"GET", "/v1/stats/progress", api_stats_progress, ROLES_CASE_STAFF | ROLE_AUDITOR, ROUTE_DB_READ, 0,
      stats_query},
     {"GET", "/v1/worklists/{name}", api_worklist, ROLES_CASE_STAFF, ROUTE_DB_READ, 0, worklist_query},
-    {"GET", "/v1/caseload", api_caseload, ROLES_CASE_STAFF, ROUTE_DB_READ, 0, NULL},
+    {"GET", "/v1/caseload", api_caseload, ROLES_CASE_STAFF, ROUTE_DB_READ, 0, page_query},
     {"POST", "/v1/caseload/reassignments", api_caseload_reassign, ROLE_TEAM_LEAD, ROUTE_DB_WRITE, 1, NULL},
 
     {"POST", "/v1/cases/{case_id}/interventions", api_interventions_create, ROLES_CASE_STAFF, ROUTE_DB_WRITE, 1, NULL},

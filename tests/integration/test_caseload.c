@@ -117,30 +117,47 @@ static void assert_near(double got, double want, const char *what)
     cr_assert(d < 1e-9 && d > -1e-9, "%s is %.6f, want %.6f", what, got, want);
 }
 
-/* GET /v1/caseload as a; fails unless as_of is today and ranges are the defaults
- * (scripts/test.sh leaves FREMDRIFT_CASELOAD_RANGES unset). Returns the caseworkers array,
- * which the caller json_decref's. */
+/* GET /v1/caseload as a, one caseworker a page (limit=1) until next_cursor is null, so
+ * every test walks the pages; fails unless each page has at most one row, as_of is today
+ * and ranges are the defaults (scripts/test.sh leaves FREMDRIFT_CASELOAD_RANGES unset).
+ * Returns the caseworkers of every page in order, which the caller json_decref's. */
 static json_t *caseload_rows(const struct fx_actor *a)
 {
-    char today[11];
+    char today[11], cursor[80] = "";
     fx_today(today);
-    json_t *doc = fx_get_json(a, "/v1/caseload");
-    fx_assert_member(doc, "as_of", today);
-    json_t *ranges = json_object_get(doc, "ranges");
-    static const struct {
-        const char *category;
-        int min, max;
-    } defaults[] = {{"young", 35, 50}, {"adult", 40, 55}, {"ressourceforloeb", 30, 40}, {"job_ready", 50, 70}};
-    cr_assert_eq(json_object_size(ranges), 4, "ranges has %zu categories, want 4", json_object_size(ranges));
-    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-        json_t *range = json_object_get(ranges, defaults[i].category);
-        cr_assert(json_is_object(range), "ranges has no %s", defaults[i].category);
-        assert_near(number_of(range, "min"), defaults[i].min, defaults[i].category);
-        assert_near(number_of(range, "max"), defaults[i].max, defaults[i].category);
+    json_t *rows = json_array();
+    for (int page = 0; page < 50; page++) {
+        char path[160];
+        snprintf(path, sizeof(path), "/v1/caseload?limit=1%s%s", *cursor ? "&cursor=" : "", cursor);
+        json_t *doc = fx_get_json(a, path);
+        fx_assert_member(doc, "as_of", today);
+        json_t *ranges = json_object_get(doc, "ranges");
+        static const struct {
+            const char *category;
+            int min, max;
+        } defaults[] = {{"young", 35, 50}, {"adult", 40, 55}, {"ressourceforloeb", 30, 40}, {"job_ready", 50, 70}};
+        cr_assert_eq(json_object_size(ranges), 4, "ranges has %zu categories, want 4", json_object_size(ranges));
+        for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+            json_t *range = json_object_get(ranges, defaults[i].category);
+            cr_assert(json_is_object(range), "ranges has no %s", defaults[i].category);
+            assert_near(number_of(range, "min"), defaults[i].min, defaults[i].category);
+            assert_near(number_of(range, "max"), defaults[i].max, defaults[i].category);
+        }
+        json_t *page_rows = json_object_get(doc, "caseworkers");
+        cr_assert(json_is_array(page_rows), "the caseload has no caseworkers[]");
+        cr_assert(json_array_size(page_rows) <= 1, "limit=1 gave %zu rows", json_array_size(page_rows));
+        json_array_extend(rows, page_rows);
+        json_t *next = json_object_get(doc, "next_cursor");
+        cr_assert(json_is_null(next) || json_is_string(next), "next_cursor is neither a cursor nor null");
+        if (json_is_null(next)) {
+            json_decref(doc);
+            return rows;
+        }
+        cr_assert(json_array_size(page_rows) == 1, "a page with a next_cursor has no row");
+        snprintf(cursor, sizeof(cursor), "%s", json_string_value(next));
+        json_decref(doc);
     }
-    json_t *rows = json_incref(json_object_get(doc, "caseworkers"));
-    cr_assert(json_is_array(rows), "the caseload has no caseworkers[]");
-    json_decref(doc);
+    cr_assert_fail("GET /v1/caseload does not end after 50 pages");
     return rows;
 }
 

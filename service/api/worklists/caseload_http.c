@@ -1,6 +1,7 @@
 /* GET /v1/caseload and POST /v1/caseload/reassignments: team leads steer caseloads
  * against the recommended ranges and move cases between caseworkers; every move is kept
  * in the case's caseworker history (the database's trigger), so continuity can be counted. */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/cases/cases.h"
@@ -8,6 +9,7 @@
 #include "api/resource.h"
 #include "auth/roles.h"
 #include "http/app.h"
+#include "http/page.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "law/validate.h"
@@ -15,13 +17,27 @@
 
 #define MAX_REASSIGN 500
 
-static const struct db_stmt caseload = {"caseload", "SELECT caseload($1::jsonb)::text"};
+static const struct db_stmt caseload = {"caseload",
+                                        "SELECT caseload($1::jsonb, $2::text, $3::text, $4::integer)::text"};
 
+/* A team lead pages through every caseworker; a caseworker sees their own line. The
+ * cursor is the last caseworker shown (a staff id). */
 void api_caseload(struct request *rq, struct reply *r)
 {
-    const char *values[] = {rq->app->caseload_ranges_json};
+    struct page p;
+    if (page_limit_from_query(rq, r, &p) != 0)
+        return;
+    const char *after = request_query(rq, "cursor");
+    if (after && !text_is_identifier(after)) {
+        reply_problem(r, PROBLEM_BAD_REQUEST, "cursor is not one this service gave out.");
+        return;
+    }
+    char limit[16];
+    snprintf(limit, sizeof(limit), "%d", p.limit);
+    const char *values[] = {rq->app->caseload_ranges_json, rq->role == ROLE_CASEWORKER ? rq->claims.sub : NULL,
+                            after ? after : "", limit};
     PGresult *res;
-    enum db_status st = db_exec_row(rq->db, &caseload, 1, values, &res);
+    enum db_status st = db_exec_row(rq->db, &caseload, 4, values, &res);
     if (st != DB_OK || !res) {
         PQclear(res);
         reply_db_error(r, st == DB_OK ? DB_ERROR : st);
@@ -32,16 +48,6 @@ void api_caseload(struct request *rq, struct reply *r)
     if (!doc) {
         reply_problem(r, PROBLEM_INTERNAL, NULL);
         return;
-    }
-    /* A caseworker sees their own line; a team lead the whole team. */
-    if (rq->role == ROLE_CASEWORKER) {
-        json_t *all = json_object_get(doc, "caseworkers"), *own = json_array();
-        size_t i;
-        json_t *row;
-        json_array_foreach(all, i, row)
-            if (strcmp(json_string_value(json_object_get(row, "caseworker")), rq->claims.sub) == 0)
-                json_array_append(own, row);
-        json_object_set_new(doc, "caseworkers", own);
     }
     reply_json(r, 200, doc);
 }
