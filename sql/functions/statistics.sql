@@ -119,90 +119,91 @@ $$;
 REVOKE EXECUTE ON FUNCTION waiting_statistics(text, date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION waiting_statistics(text, date, date) TO fremdrift_app;
 
+-- The mean of an indicator's change over the pairs where both reviews have it, to two
+-- decimals (null when none has): from the rollup's sum (absent when it is 0) and count.
+CREATE OR REPLACE FUNCTION progress_mean(p_figures jsonb, p_indicator text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE AS
+$$ SELECT round(coalesce((p_figures ->> (p_indicator || '_sum'))::numeric, 0)
+                / nullif((p_figures ->> (p_indicator || '_n'))::numeric, 0), 2) $$;
+
 -- Progress beyond employment for a municipality and period. Aggregates only, and any
--- figure over fewer than 5 citizens is withheld so that no one can be recognised.
+-- figure over fewer than 5 citizens is withheld so that no one can be recognised. Read from
+-- the rollup kept on write (sql/functions/progress_rollup.sql): the sums of the period's
+-- days, and for the counts "on a day" (citizens with a review, with an intervention since
+-- it, cases) the sums of every day up to p_to; progress_five_citizens() says whether a
+-- figure is over five citizens or more.
 CREATE OR REPLACE FUNCTION progress_statistics(p_municipality text, p_from date, p_to date) RETURNS json
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp SET jit = off AS
 $$
 DECLARE
+    f jsonb;
     result json;
 BEGIN
     IF NOT (claim_role() IN ('team_lead', 'auditor', 'caseworker') AND claim_municipality() = p_municipality) THEN
         RAISE EXCEPTION 'no statistics for that municipality' USING ERRCODE = '42501';
     END IF;
-    WITH completed AS (
-        SELECT r.*, (coalesce((SELECT max(p.completed_on) FROM reviews p
-                                WHERE p.case_id = r.case_id AND p.status = 'completed' AND p.completed_on < r.completed_on),
-                              c.target_group_since) + interval '12 months')::date AS due
-          FROM reviews r JOIN cases c ON c.id = r.case_id
-         WHERE r.municipality = p_municipality AND r.status = 'completed' AND r.completed_on BETWEEN p_from AND p_to),
-    last_reviews AS (
-        SELECT DISTINCT ON (r.case_id) r.case_id, r.citizen_id, r.completed_on FROM reviews r
-         WHERE r.municipality = p_municipality AND r.status = 'completed' AND r.completed_on <= p_to
-         ORDER BY r.case_id, r.completed_on DESC),
-    with_intervention AS (
-        SELECT lr.citizen_id, EXISTS (SELECT 1 FROM interventions i WHERE i.case_id = lr.case_id
-                                        AND i.started_on > lr.completed_on AND i.started_on <= p_to) AS yes
-          FROM last_reviews lr),
-    overall AS (
-        SELECT d.citizen_id, k.code FROM decisions d JOIN reference_items k ON k.id = d.kind_id
-         WHERE d.municipality = p_municipality AND d.status <> 'draft' AND d.notified_on BETWEEN p_from AND p_to
-           AND k.code IN ('overall', 'no_intervention')),
-    pairs AS (
-        SELECT r.citizen_id,
-               who5_score(r.who5_items) - who5_score(p.who5_items) AS who5,
-               (r.caseworker_ratings ->> 'life_mastery')::int - (p.caseworker_ratings ->> 'life_mastery')::int AS cw_life_mastery,
-               (r.caseworker_ratings ->> 'health')::int - (p.caseworker_ratings ->> 'health')::int AS cw_health,
-               (r.caseworker_ratings ->> 'labour_market_distance')::int - (p.caseworker_ratings ->> 'labour_market_distance')::int AS cw_distance,
-               (r.citizen_ratings ->> 'life_mastery')::int - (p.citizen_ratings ->> 'life_mastery')::int AS ci_life_mastery,
-               (r.citizen_ratings ->> 'health')::int - (p.citizen_ratings ->> 'health')::int AS ci_health,
-               (r.citizen_ratings ->> 'labour_market_distance')::int - (p.citizen_ratings ->> 'labour_market_distance')::int AS ci_distance
-          FROM completed r
-          JOIN LATERAL (SELECT * FROM reviews p WHERE p.case_id = r.case_id AND p.status = 'completed'
-                          AND p.completed_on < r.completed_on ORDER BY p.completed_on DESC LIMIT 1) p ON true),
-    changes AS (
-        SELECT c.id, c.citizen_id, (SELECT count(*) FROM caseworker_assignments a
-                                     WHERE a.case_id = c.id AND a.role = 'caseworker'
-                                       AND (a.assigned_at AT TIME ZONE 'Europe/Copenhagen')::date BETWEEN p_from AND p_to
-                                       AND a.id <> (SELECT min(a2.id) FROM caseworker_assignments a2
-                                                     WHERE a2.case_id = c.id AND a2.role = 'caseworker')) AS n
-          FROM cases c WHERE c.municipality = p_municipality
-                                     AND (c.created_at AT TIME ZONE 'Europe/Copenhagen')::date <= p_to)
+    SELECT jsonb_object_agg(measure, value) INTO f
+      FROM (SELECT d.measure, sum(d.value) AS value FROM progress_days d
+             WHERE d.municipality = p_municipality AND d.day BETWEEN p_from AND p_to
+               AND d.measure NOT IN ('reviewed', 'with_intervention', 'cases_created')
+             GROUP BY d.measure
+            UNION ALL
+            SELECT d.measure, sum(d.value) FROM progress_days d
+             WHERE d.municipality = p_municipality AND d.day <= p_to
+               AND d.measure IN ('reviewed', 'with_intervention', 'cases_created')
+             GROUP BY d.measure) m;
+    f := coalesce(f, '{}');
+    WITH n AS (
+        SELECT coalesce((f ->> 'reviews_completed')::bigint, 0) AS completed,
+               coalesce((f ->> 'reviews_on_time')::bigint, 0) AS on_time,
+               coalesce((f ->> 'reviewed')::bigint, 0) AS reviewed,
+               coalesce((f ->> 'with_intervention')::bigint, 0) AS with_intervention,
+               coalesce((f ->> 'overall_decisions')::bigint, 0) AS overall,
+               coalesce((f ->> 'no_intervention_decisions')::bigint, 0) AS no_intervention,
+               coalesce((f ->> 'pairs')::bigint, 0) AS pairs,
+               coalesce((f ->> 'cases_created')::bigint, 0) AS cases,
+               coalesce((f ->> 'caseworker_changes')::bigint, 0) AS changes),
+    shown AS (
+        SELECT progress_five_citizens(p_municipality, 'reviews_completed', p_from, p_to) AS reviews,
+               n.reviewed >= 5 AS reviewed,
+               progress_five_citizens(p_municipality, 'overall_decisions', p_from, p_to) AS overall,
+               progress_five_citizens(p_municipality, 'pairs', p_from, p_to) AS pairs,
+               progress_five_citizens(p_municipality, 'cases_created', '-infinity', p_to) AS cases
+          FROM n)
     SELECT json_build_object(
         'municipality', p_municipality, 'from', p_from, 'to', p_to,
-        'reviews', (SELECT json_build_object(
-            'completed', count(*),
-            'on_time', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(*) FILTER (WHERE completed_on <= due) END,
-            'late', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(*) FILTER (WHERE completed_on > due) END,
-            'suppressed', count(DISTINCT citizen_id) < 5) FROM completed),
-        'citizens_with_intervention_since_last_review', (SELECT json_build_object(
-            'citizens', count(DISTINCT citizen_id),
-            'with_intervention', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(DISTINCT citizen_id) FILTER (WHERE yes) END,
-            'share', CASE WHEN count(DISTINCT citizen_id) >= 5
-                          THEN round(count(DISTINCT citizen_id) FILTER (WHERE yes)::numeric / count(DISTINCT citizen_id), 4) END,
-            'suppressed', count(DISTINCT citizen_id) < 5) FROM with_intervention),
-        'no_intervention_decisions', (SELECT json_build_object(
-            'overall_decisions', count(*),
-            'no_intervention', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN count(*) FILTER (WHERE code = 'no_intervention') END,
-            'share', CASE WHEN count(DISTINCT citizen_id) >= 5
-                          THEN round(count(*) FILTER (WHERE code = 'no_intervention')::numeric / count(*), 4) END,
-            'suppressed', count(DISTINCT citizen_id) < 5) FROM overall),
+        'reviews', json_build_object(
+            'completed', n.completed,
+            'on_time', CASE WHEN shown.reviews THEN n.on_time END,
+            'late', CASE WHEN shown.reviews THEN n.completed - n.on_time END,
+            'suppressed', NOT shown.reviews),
+        'citizens_with_intervention_since_last_review', json_build_object(
+            'citizens', n.reviewed,
+            'with_intervention', CASE WHEN shown.reviewed THEN n.with_intervention END,
+            'share', CASE WHEN shown.reviewed THEN round(n.with_intervention::numeric / n.reviewed, 4) END,
+            'suppressed', NOT shown.reviewed),
+        'no_intervention_decisions', json_build_object(
+            'overall_decisions', n.overall,
+            'no_intervention', CASE WHEN shown.overall THEN n.no_intervention END,
+            'share', CASE WHEN shown.overall THEN round(n.no_intervention::numeric / n.overall, 4) END,
+            'suppressed', NOT shown.overall),
         'waiting_by_sector', waiting_statistics(p_municipality, p_from, p_to) -> 'sectors',
-        'indicator_change', (SELECT json_build_object(
-            'pairs', count(*),
-            'who5_mean_change', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN round(avg(who5), 2) END,
-            'caseworker', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN json_build_object(
-                'life_mastery', round(avg(cw_life_mastery), 2), 'health', round(avg(cw_health), 2),
-                'labour_market_distance', round(avg(cw_distance), 2)) END,
-            'citizen', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN json_build_object(
-                'life_mastery', round(avg(ci_life_mastery), 2), 'health', round(avg(ci_health), 2),
-                'labour_market_distance', round(avg(ci_distance), 2)) END,
-            'suppressed', count(DISTINCT citizen_id) < 5) FROM pairs),
-        'caseworker_changes_per_case', (SELECT json_build_object(
-            'cases', count(*),
-            'mean', CASE WHEN count(DISTINCT citizen_id) >= 5 THEN round(avg(n), 2) END,
-            'suppressed', count(DISTINCT citizen_id) < 5) FROM changes))
-    INTO result;
+        'indicator_change', json_build_object(
+            'pairs', n.pairs,
+            'who5_mean_change', CASE WHEN shown.pairs THEN progress_mean(f, 'who5') END,
+            'caseworker', CASE WHEN shown.pairs THEN json_build_object(
+                'life_mastery', progress_mean(f, 'cw_life_mastery'), 'health', progress_mean(f, 'cw_health'),
+                'labour_market_distance', progress_mean(f, 'cw_distance')) END,
+            'citizen', CASE WHEN shown.pairs THEN json_build_object(
+                'life_mastery', progress_mean(f, 'ci_life_mastery'), 'health', progress_mean(f, 'ci_health'),
+                'labour_market_distance', progress_mean(f, 'ci_distance')) END,
+            'suppressed', NOT shown.pairs),
+        'caseworker_changes_per_case', json_build_object(
+            'cases', n.cases,
+            'mean', CASE WHEN shown.cases THEN round(n.changes::numeric / n.cases, 2) END,
+            'suppressed', NOT shown.cases))
+    INTO result
+    FROM n, shown;
     RETURN result;
 END
 $$;

@@ -1,0 +1,221 @@
+-- The rollup behind the progress statistics (migration 019 says what each measure is):
+-- what each citizen adds to each figure on each day, refreshed by triggers in the same
+-- transaction as any write that changes it, and its sums per municipality and day.
+--
+-- Repeatable: applied after the migrations whenever this file changes (see sql/README.md).
+-- A change of these rules changes what is stored, so the file ends by rebuilding it.
+
+-- What the given citizens add to each measure on each day, from the data as it is now:
+-- the same rules as the progress statistics always had (sql/functions/statistics.sql).
+CREATE OR REPLACE FUNCTION progress_rows_of(p_citizens uuid[])
+    RETURNS TABLE (municipality text, citizen_id uuid, measure text, day date, value bigint)
+    LANGUAGE sql STABLE AS
+$$
+WITH their_cases AS (
+    SELECT c.* FROM cases c WHERE c.citizen_id = ANY (p_citizens)),
+-- Each completed review with the one before it on the same case (an earlier day): the due
+-- date it answered (12 months after that one, or after the case entered its target
+-- group) and the change in the indicators since.
+completed AS (
+    SELECT r.municipality, r.citizen_id, r.case_id, r.completed_on,
+           (coalesce(p.completed_on, c.target_group_since) + interval '12 months')::date AS due,
+           p.id IS NOT NULL AS paired,
+           who5_score(r.who5_items) - who5_score(p.who5_items) AS who5,
+           (r.caseworker_ratings ->> 'life_mastery')::int - (p.caseworker_ratings ->> 'life_mastery')::int AS cw_life_mastery,
+           (r.caseworker_ratings ->> 'health')::int - (p.caseworker_ratings ->> 'health')::int AS cw_health,
+           (r.caseworker_ratings ->> 'labour_market_distance')::int
+               - (p.caseworker_ratings ->> 'labour_market_distance')::int AS cw_distance,
+           (r.citizen_ratings ->> 'life_mastery')::int - (p.citizen_ratings ->> 'life_mastery')::int AS ci_life_mastery,
+           (r.citizen_ratings ->> 'health')::int - (p.citizen_ratings ->> 'health')::int AS ci_health,
+           (r.citizen_ratings ->> 'labour_market_distance')::int
+               - (p.citizen_ratings ->> 'labour_market_distance')::int AS ci_distance
+      FROM their_cases c
+      JOIN reviews r ON r.case_id = c.id AND r.status = 'completed'
+      LEFT JOIN LATERAL (SELECT * FROM reviews p
+                          WHERE p.case_id = r.case_id AND p.status = 'completed' AND p.completed_on < r.completed_on
+                          ORDER BY p.completed_on DESC LIMIT 1) p ON true),
+-- A case has "an intervention started since its last review" from the first start after a
+-- review until its next review (a start on the review's own day is not after it).
+review_spans AS (
+    SELECT DISTINCT r.municipality, r.citizen_id, r.case_id, r.completed_on,
+           lead(r.completed_on) OVER (PARTITION BY r.case_id ORDER BY r.completed_on) AS next_on
+      FROM (SELECT DISTINCT municipality, citizen_id, case_id, completed_on FROM completed) r),
+intervention_spans AS (
+    SELECT s.municipality, s.citizen_id, f.started_on AS from_on, s.next_on AS until_on
+      FROM review_spans s,
+           LATERAL (SELECT min(i.started_on) AS started_on FROM interventions i
+                     WHERE i.case_id = s.case_id AND i.started_on > s.completed_on
+                       AND (s.next_on IS NULL OR i.started_on < s.next_on)) f
+     WHERE f.started_on IS NOT NULL),
+-- A citizen is counted once whichever of their cases has it: the days covered by any span.
+span_edges AS (
+    SELECT municipality, citizen_id, day, sum(delta) AS delta
+      FROM (SELECT municipality, citizen_id, from_on AS day, 1 AS delta FROM intervention_spans
+            UNION ALL
+            SELECT municipality, citizen_id, until_on, -1 FROM intervention_spans WHERE until_on IS NOT NULL) e
+     GROUP BY municipality, citizen_id, day),
+covered AS (
+    SELECT municipality, citizen_id, day,
+           (sum(delta) OVER w > 0)::int - (sum(delta) OVER w - delta > 0)::int AS delta
+      FROM span_edges
+    WINDOW w AS (PARTITION BY municipality, citizen_id ORDER BY day)),
+contributions AS (
+    SELECT x.municipality, x.citizen_id, m.measure, x.completed_on AS day, m.value
+      FROM completed x,
+           LATERAL (VALUES ('reviews_completed', 1), ('reviews_on_time', (x.completed_on <= x.due)::int),
+                           ('pairs', x.paired::int),
+                           ('who5_sum', x.who5), ('who5_n', (x.who5 IS NOT NULL)::int),
+                           ('cw_life_mastery_sum', x.cw_life_mastery), ('cw_life_mastery_n', (x.cw_life_mastery IS NOT NULL)::int),
+                           ('cw_health_sum', x.cw_health), ('cw_health_n', (x.cw_health IS NOT NULL)::int),
+                           ('cw_distance_sum', x.cw_distance), ('cw_distance_n', (x.cw_distance IS NOT NULL)::int),
+                           ('ci_life_mastery_sum', x.ci_life_mastery), ('ci_life_mastery_n', (x.ci_life_mastery IS NOT NULL)::int),
+                           ('ci_health_sum', x.ci_health), ('ci_health_n', (x.ci_health IS NOT NULL)::int),
+                           ('ci_distance_sum', x.ci_distance), ('ci_distance_n', (x.ci_distance IS NOT NULL)::int))
+                   AS m(measure, value)
+    UNION ALL
+    SELECT municipality, citizen_id, 'reviewed', min(completed_on), 1 FROM completed GROUP BY municipality, citizen_id
+    UNION ALL
+    SELECT municipality, citizen_id, 'with_intervention', day, delta FROM covered
+    UNION ALL
+    SELECT d.municipality, d.citizen_id, m.measure, d.notified_on, m.value
+      FROM their_cases c
+      JOIN decisions d ON d.case_id = c.id AND d.status <> 'draft' AND d.notified_on IS NOT NULL
+      JOIN reference_items k ON k.id = d.kind_id AND k.code IN ('overall', 'no_intervention'),
+           LATERAL (VALUES ('overall_decisions', 1), ('no_intervention_decisions', (k.code = 'no_intervention')::int))
+                   AS m(measure, value)
+    UNION ALL
+    SELECT c.municipality, c.citizen_id, 'cases_created', (c.created_at AT TIME ZONE 'Europe/Copenhagen')::date, 1
+      FROM their_cases c
+    UNION ALL
+    SELECT c.municipality, c.citizen_id, 'caseworker_changes', (a.assigned_at AT TIME ZONE 'Europe/Copenhagen')::date, 1
+      FROM their_cases c
+      JOIN caseworker_assignments a ON a.case_id = c.id AND a.role = 'caseworker'
+     WHERE a.id <> (SELECT min(f.id) FROM caseworker_assignments f WHERE f.case_id = c.id AND f.role = 'caseworker'))
+SELECT municipality, citizen_id, measure, day, sum(value)::bigint FROM contributions
+ GROUP BY municipality, citizen_id, measure, day
+HAVING sum(value) <> 0
+$$;
+
+-- Brings the given citizens' rows in line with their data and the sums per municipality
+-- and day with their rows, in one statement, in the transaction of the write that called
+-- it. Writers of one municipality's sums first take its lock, in municipality order, so
+-- two transactions adding to the same days queue instead of deadlocking.
+CREATE OR REPLACE FUNCTION progress_refresh(p_citizens uuid[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    plan_mode CONSTANT text := current_setting('plan_cache_mode');
+BEGIN
+    IF coalesce(cardinality(p_citizens), 0) = 0 THEN
+        RETURN;
+    END IF;
+    -- A bulk write gets plans made for its number of citizens, a small one the cached plan.
+    IF cardinality(p_citizens) > 1000 THEN
+        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('progress_days'), hashtext(m.municipality))
+       FROM (SELECT DISTINCT c.municipality FROM cases c WHERE c.citizen_id = ANY (p_citizens) ORDER BY 1) m;
+    WITH wanted AS MATERIALIZED (
+        SELECT * FROM progress_rows_of(p_citizens)),
+    gone AS (
+        DELETE FROM progress_citizen_days o
+         WHERE o.citizen_id = ANY (p_citizens)
+           AND NOT EXISTS (SELECT 1 FROM wanted w
+                            WHERE (w.citizen_id, w.municipality, w.measure, w.day, w.value)
+                                  = (o.citizen_id, o.municipality, o.measure, o.day, o.value))
+        RETURNING o.municipality, o.measure, o.day, -o.value AS value),
+    came AS (
+        INSERT INTO progress_citizen_days (municipality, citizen_id, measure, day, value)
+        SELECT w.municipality, w.citizen_id, w.measure, w.day, w.value FROM wanted w
+         WHERE NOT EXISTS (SELECT 1 FROM progress_citizen_days o
+                            WHERE (o.citizen_id, o.municipality, o.measure, o.day, o.value)
+                                  = (w.citizen_id, w.municipality, w.measure, w.day, w.value))
+        RETURNING municipality, measure, day, value)
+    INSERT INTO progress_days AS t (municipality, measure, day, value)
+    SELECT municipality, measure, day, sum(value) FROM (SELECT * FROM gone UNION ALL SELECT * FROM came) c
+     GROUP BY municipality, measure, day HAVING sum(value) <> 0
+     ORDER BY municipality, measure, day
+        ON CONFLICT (municipality, measure, day) DO UPDATE SET value = t.value + excluded.value;
+    PERFORM set_config('plan_cache_mode', plan_mode, true);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION progress_refresh(uuid[]) FROM PUBLIC;
+
+-- The statement-level trigger of a table: TG_ARGV[0] names the citizen column of the
+-- changed rows (the transition table "changed"), or is "case_id" for rows that know only
+-- their case.
+CREATE OR REPLACE FUNCTION progress_follow() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    citizens uuid[];
+BEGIN
+    IF TG_ARGV[0] = 'case_id' THEN
+        SELECT array_agg(DISTINCT c.citizen_id) INTO citizens FROM changed x JOIN cases c ON c.id = x.case_id;
+    ELSE
+        EXECUTE format('SELECT array_agg(DISTINCT %I) FROM changed', TG_ARGV[0]) INTO citizens;
+    END IF;
+    PERFORM progress_refresh(citizens);
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION progress_follow() FROM PUBLIC;
+
+CREATE OR REPLACE TRIGGER cases_progress_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER cases_progress_update AFTER UPDATE ON cases REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER cases_progress_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER reviews_progress_insert AFTER INSERT ON reviews REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER reviews_progress_update AFTER UPDATE ON reviews REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER reviews_progress_delete AFTER DELETE ON reviews REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER decisions_progress_insert AFTER INSERT ON decisions REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER decisions_progress_update AFTER UPDATE ON decisions REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER decisions_progress_delete AFTER DELETE ON decisions REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER interventions_progress_insert AFTER INSERT ON interventions REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER interventions_progress_update AFTER UPDATE ON interventions REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER interventions_progress_delete AFTER DELETE ON interventions REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
+CREATE OR REPLACE TRIGGER caseworker_assignments_progress_insert AFTER INSERT ON caseworker_assignments
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('case_id');
+CREATE OR REPLACE TRIGGER caseworker_assignments_progress_update AFTER UPDATE ON caseworker_assignments
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('case_id');
+CREATE OR REPLACE TRIGGER caseworker_assignments_progress_delete AFTER DELETE ON caseworker_assignments
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('case_id');
+
+-- 1 when at least five citizens add to measure on the days from p_from to p_to: reads the
+-- rows of those days until it has met five, so it stops early in any municipality where
+-- the figure is shown.
+CREATE OR REPLACE FUNCTION progress_five_citizens(p_municipality text, p_measure text, p_from date, p_to date)
+    RETURNS boolean LANGUAGE plpgsql STABLE AS
+$$
+DECLARE
+    seen uuid[] := '{}';
+    row record;
+BEGIN
+    FOR row IN SELECT p.citizen_id FROM progress_citizen_days p
+                WHERE p.municipality = p_municipality AND p.measure = p_measure AND p.day BETWEEN p_from AND p_to
+    LOOP
+        IF NOT row.citizen_id = ANY (seen) THEN
+            seen := seen || row.citizen_id;
+            IF cardinality(seen) >= 5 THEN
+                RETURN true;
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN false;
+END
+$$;
+
+-- The stored rollup follows these rules: rebuilt whole whenever this file changes.
+TRUNCATE progress_citizen_days, progress_days;
+SELECT progress_refresh(array_agg(id)) FROM citizens;
