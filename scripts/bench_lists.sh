@@ -12,6 +12,10 @@
 #   ratio <= 1.5; GET /v1/caseload p50 <= 50 ms; GET /v1/stats/* p50 <= 100 ms.
 # Ports: BENCH_PG_PORT, BENCH_SMALL_PORT, BENCH_NATIONAL_PORT (free ones when unset).
 # BENCH_KEEP=1 leaves the cluster running afterwards, for a look at the data.
+# The generated data stays in the stopped cluster (var/bench-lists) and is used again by
+# the next run of the same day with the same shape.sql and sizes, after migrating it to the
+# checkout's schema (so a new migration's fill is measured on the full data too);
+# BENCH_FRESH=1 generates it again. `make db-destroy` removes it.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,19 +36,31 @@ list_bound_ms=20 list_ratio=1.5 caseload_bound_ms=50 stats_bound_ms=100
 pids=()
 cleanup() {
     if [ -n "${BENCH_KEEP:-}" ]; then
-        echo "BENCH_KEEP: the cluster stays; stop it with scripts/pg.sh destroy $name" >&2
+        echo "BENCH_KEEP: the cluster stays; stop it with scripts/pg.sh stop $name" >&2
         for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
         return
     fi
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
-    scripts/pg.sh destroy "$name" >/dev/null 2>&1 || true
+    if [ -f "$state/shape.stamp" ]; then
+        scripts/pg.sh stop "$name" >/dev/null 2>&1 || true
+    else
+        scripts/pg.sh destroy "$name" >/dev/null 2>&1 || true
+    fi
 }
 trap cleanup EXIT
 die() { echo "bench (lists): FAILED: $*" >&2; exit 1; }
 
-scripts/pg.sh destroy "$name" >/dev/null 2>&1 || true
+stamp="shape.sql $(sha256sum tests/bench/shape.sql | cut -c1-16), small $small_cases, national $national_cases"
+stamp="$stamp over $national_municipalities (largest $national_largest), generated $(date -u +%F)"
+reuse=
+if [ -z "${BENCH_FRESH:-}" ] && [ -f "$state/shape.stamp" ] && [ "$(cat "$state/shape.stamp")" = "$stamp" ]; then
+    reuse=1
+    echo "using the data generated earlier today ($state/shape.stamp; BENCH_FRESH=1 makes it again)"
+else
+    scripts/pg.sh destroy "$name" >/dev/null 2>&1 || true
+fi
 if [ -n "${BENCH_PG_PORT:-}" ]; then
     scripts/pg.sh start "$name" "$BENCH_PG_PORT" || die "PostgreSQL did not start on BENCH_PG_PORT=$BENCH_PG_PORT"
     pg_port=$BENCH_PG_PORT
@@ -59,11 +75,19 @@ set +a
 export FREMDRIFT_MIGRATIONS_DIR="$repo/sql" FREMDRIFT_RATE_LIMIT_PER_MINUTE=0
 release=${BUILD:-build}/release
 
-# The second database, made as a DBA would: owned by the owner role, open to the service's.
-"$psql" -X -q -v ON_ERROR_STOP=1 "$FREMDRIFT_PG_SUPERUSER_URL" \
-    -c "CREATE DATABASE fremdrift_small OWNER fremdrift_owner ENCODING 'UTF8' TEMPLATE template0" \
-    -c "REVOKE ALL ON DATABASE fremdrift_small FROM PUBLIC" \
-    -c "GRANT CONNECT ON DATABASE fremdrift_small TO fremdrift_app" || die "cannot create database fremdrift_small"
+if [ -z "$reuse" ]; then
+    # Memory as a database server of this size would be given (PostgreSQL's 128 MB default
+    # would measure the disk): a restart applies it.
+    "$psql" -X -q -v ON_ERROR_STOP=1 "$FREMDRIFT_PG_SUPERUSER_URL" \
+        -c "ALTER SYSTEM SET shared_buffers = '${BENCH_SHARED_BUFFERS:-4GB}'" \
+        -c "ALTER SYSTEM SET max_wal_size = '8GB'" || die "cannot configure the cluster"
+    scripts/pg.sh stop "$name" && scripts/pg.sh start "$name" "$pg_port" || die "PostgreSQL did not restart"
+    # The second database, made as a DBA would: owned by the owner role, open to the service's.
+    "$psql" -X -q -v ON_ERROR_STOP=1 "$FREMDRIFT_PG_SUPERUSER_URL" \
+        -c "CREATE DATABASE fremdrift_small OWNER fremdrift_owner ENCODING 'UTF8' TEMPLATE template0" \
+        -c "REVOKE ALL ON DATABASE fremdrift_small FROM PUBLIC" \
+        -c "GRANT CONNECT ON DATABASE fremdrift_small TO fremdrift_app" || die "cannot create database fremdrift_small"
+fi
 declare -A app_url owner_url
 owner_url[national]=$FREMDRIFT_MIGRATION_DATABASE_URL
 app_url[national]=$FREMDRIFT_DATABASE_URL
@@ -72,15 +96,23 @@ app_url[small]=${FREMDRIFT_DATABASE_URL%/fremdrift}/fremdrift_small
 
 load() {
     local shape=$1 cases=$2 municipalities=$3 largest=$4 start
+    start=$(date +%s)
     FREMDRIFT_MIGRATION_DATABASE_URL=${owner_url[$shape]} "$release/fremdrift" migrate >/dev/null ||
         die "migrations failed on the $shape database"
-    start=$(date +%s)
+    if [ -n "$reuse" ]; then
+        echo "$shape: migrated the data of earlier today in $(( $(date +%s) - start )) s"
+        return
+    fi
     "$psql" -X -q -v ON_ERROR_STOP=1 -v cases="$cases" -v municipalities="$municipalities" -v largest="$largest" \
         "${owner_url[$shape]}" -f tests/bench/shape.sql || die "generating the $shape shape failed"
+    "$psql" -X -q -v ON_ERROR_STOP=1 "${FREMDRIFT_PG_SUPERUSER_URL%/postgres}/${owner_url[$shape]##*/}" \
+        -c "VACUUM ANALYZE" ||
+        die "VACUUM ANALYZE of the $shape database failed"
     echo "$shape: $cases cases over $municipalities municipalities (largest $largest) in $(( $(date +%s) - start )) s"
 }
 load small "$small_cases" 1 "$small_cases"
 load national "$national_cases" "$national_municipalities" "$national_largest"
+echo "$stamp" > "$state/shape.stamp"
 
 declare -A port
 for shape in small national; do
