@@ -7,7 +7,6 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -17,10 +16,9 @@
 
 #include "core/log.h"
 #include "http/head.h"
-#include "http/reply.h"
+#include "http/refusal.h"
 
 #define LISTENER UINT64_MAX
-#define LINGER_MS 1000      /* reading what a refused client still sends, so our answer is not lost to a reset */
 #define TICK_MS 100
 
 enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_CLOSING };
@@ -139,27 +137,12 @@ static void drop(struct gate *g, struct slot *s)
     s->state = SLOT_FREE;
 }
 
-/* Sends a problem and closes the sending side; the slot lingers, reading and discarding
- * what the client still sends, until it closes or LINGER_MS pass. */
-static void answer(struct slot *s, enum problem p, const char *detail)
+/* After a refusal (refusal.h) the slot lingers, reading and discarding what the client
+ * still sends, until it closes or REFUSAL_LINGER_MS pass. */
+static void linger(struct slot *s)
 {
-    struct reply r;
-    memset(&r, 0, sizeof(r));
-    reply_problem(&r, p, "%s", detail);
-    char *body = json_dumps(r.json, JSON_COMPACT);
-    char text[1024];
-    int n = snprintf(text, sizeof(text),
-                     "HTTP/1.1 %d %s\r\nContent-Type: application/problem+json\r\nContent-Length: %zu\r\n"
-                     "Cache-Control: no-store\r\nConnection: close\r\n%s\r\n%s",
-                     r.status, MHD_get_reason_phrase_for((unsigned)r.status), body ? strlen(body) : 0,
-                     p == PROBLEM_UNAVAILABLE ? "Retry-After: 1\r\n" : "", body ? body : "");
-    free(body);
-    reply_reset(&r);
-    if (n > 0 && (size_t)n < sizeof(text) && send(s->fd, text, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-        log_line("debug", "gate: could not send a refusal", NULL);
-    shutdown(s->fd, SHUT_WR);
     s->state = SLOT_CLOSING;
-    s->deadline_ms = now_ms() + LINGER_MS;
+    s->deadline_ms = now_ms() + REFUSAL_LINGER_MS;
 }
 
 static void discard_input(struct gate *g, struct slot *s)
@@ -182,18 +165,6 @@ static void hand_over(struct gate *g, struct slot *s)
         give_place(g, s->addr.sin_addr.s_addr);
 }
 
-static enum problem problem_of(enum head_verdict v)
-{
-    switch (v) {
-    case HEAD_TOO_LARGE:
-        return PROBLEM_HEADERS_TOO_LARGE;
-    case HEAD_BODY_TOO_LARGE:
-        return PROBLEM_PAYLOAD_TOO_LARGE;
-    default:
-        return PROBLEM_BAD_REQUEST;
-    }
-}
-
 /* Looks at what has arrived of the first request without taking it off the socket. */
 static void examine(struct gate *g, struct slot *s)
 {
@@ -207,10 +178,12 @@ static void examine(struct gate *g, struct slot *s)
     enum head_verdict v = head_check(g->peek, (size_t)n, g->opt.max_head, g->opt.max_body);
     if (v == HEAD_INCOMPLETE)
         return;
-    if (v == HEAD_OK)
+    if (v == HEAD_OK) {
         hand_over(g, s);
-    else
-        answer(s, problem_of(v), head_verdict_text(v));
+        return;
+    }
+    refusal_send_head(s->fd, v);
+    linger(s);
 }
 
 static void admit(struct gate *g, int fd, const struct sockaddr_in *addr)
@@ -232,10 +205,12 @@ static void admit(struct gate *g, int fd, const struct sockaddr_in *addr)
         drop(g, s);
         return;
     }
-    if (!s->counted)
-        answer(s, PROBLEM_UNAVAILABLE, "Too many connections; try again shortly.");
-    else
+    if (s->counted) {
         examine(g, s);
+        return;
+    }
+    refusal_send(fd, PROBLEM_UNAVAILABLE, "Too many connections; try again shortly.");
+    linger(s);
 }
 
 static void accept_all(struct gate *g)
@@ -256,10 +231,12 @@ static void expire(struct gate *g, long long now)
         struct slot *s = &g->slots[i];
         if (s->state == SLOT_FREE || now < s->deadline_ms)
             continue;
-        if (s->state == SLOT_WAITING)
-            answer(s, PROBLEM_REQUEST_TIMEOUT, "The request's header fields did not arrive in time.");
-        else
+        if (s->state == SLOT_CLOSING) {
             drop(g, s);
+            continue;
+        }
+        refusal_send_late(s->fd);
+        linger(s);
     }
 }
 

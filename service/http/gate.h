@@ -9,8 +9,10 @@
  *    Content-Length and Transfer-Encoding, with a problem+json of its own (libmicrohttpd
  *    would answer HTML, or accept the last);
  *  - hands every other connection to libmicrohttpd (MHD_add_connection).
- * Later requests on a kept-alive connection are read by libmicrohttpd alone, under its
- * idle timeout; the router refuses both Content-Length and Transfer-Encoding there too. */
+ * The refusals are refusal.h's. Later requests on a kept-alive connection are checked the
+ * same way, with the same refusals and header deadline, by the connection's own thread
+ * before libmicrohttpd reads them (next_head.h); a connection whose next request
+ * libmicrohttpd has read already (pipelined) is closed after its answer instead. */
 #ifndef FREMDRIFT_GATE_H
 #define FREMDRIFT_GATE_H
 

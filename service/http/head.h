@@ -8,6 +8,11 @@
 
 #include <stddef.h>
 
+/* Request line and header fields: a JWT is under 1 KiB; libmicrohttpd's own buffer
+ * (32 KiB by default) must hold at least this much, so a head checked here is one it reads
+ * whole. */
+#define HEAD_MAX 16384
+
 enum head_verdict {
     HEAD_INCOMPLETE,        /* no blank line yet: wait for more */
     HEAD_OK,

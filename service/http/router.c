@@ -16,6 +16,7 @@
 #include "http/body.h"
 #include "http/idempotency.h"
 #include "http/metrics.h"
+#include "http/next_head.h"
 #include "http/ratelimit.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -188,9 +189,11 @@ static int body_size_ok(struct request *rq, struct reply *r)
 {
     long max = rq->app->cfg.max_body_bytes;
     const char *cl = request_header(rq, "Content-Length");
-    /* The gate refuses this on a connection's first request; libmicrohttpd takes it on
-     * later ones (Transfer-Encoding wins), where a proxy in front may have read the
-     * Content-Length instead: refuse it rather than guess where the request ended. */
+    /* The gate refuses this from a connection's first head and next_head.c from every
+     * later one. libmicrohttpd takes it (Transfer-Encoding wins), where a proxy in front may
+     * have read the Content-Length instead: should one slip past those (a request ulfius
+     * answered without this router leaves the next head unchecked), refuse it here rather
+     * than guess where the request ended. */
     if (cl && request_header(rq, "Transfer-Encoding")) {
         reply_problem(r, PROBLEM_BAD_REQUEST, "Send one Content-Length or Transfer-Encoding: chunked, not both.");
         reply_header(r, "Connection", "close");
@@ -402,6 +405,14 @@ static void send_reply(struct _u_response *resp, const struct reply *r, const ch
         u_map_put(resp->map_header, r->headers[i].name, r->headers[i].value);
 }
 
+static int closes(const struct reply *r)
+{
+    for (int i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->headers[i].name, "Connection") == 0 && strcasecmp(r->headers[i].value, "close") == 0)
+            return 1;
+    return 0;
+}
+
 static const char *loggable_method(const char *m)
 {
     static const char *const known[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
@@ -419,12 +430,14 @@ static _Thread_local struct app *counted;
 void router_request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                               enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
+    struct app *app = cls;
     mhd_request_completed(NULL, connection, con_cls, toe);
     if (counted) {
         atomic_fetch_sub(&counted->in_flight, 1);
         counted = NULL;
     }
+    /* After the count: a connection waiting for its next request has none in flight. */
+    next_head_wait(connection, toe, app->cfg.header_timeout_s * 1000, app->cfg.max_body_bytes);
 }
 
 int router_callback(const struct _u_request *u, struct _u_response *resp, void *user_data)
@@ -461,6 +474,8 @@ int router_callback(const struct _u_request *u, struct _u_response *resp, void *
     cors(&rq, &r);
     /* After SIGTERM, keep-alive clients are told to go elsewhere. */
     if (atomic_load(&app->draining))
+        reply_header(&r, "Connection", "close");
+    if (next_head_prepare(u->http_protocol, closes(&r)))
         reply_header(&r, "Connection", "close");
     send_reply(resp, &r, rq.id);
 

@@ -12,8 +12,9 @@ struct _u_response;
  * plain-text 500 would drop the problem body. */
 int router_callback(const struct _u_request *u, struct _u_response *resp, void *user_data);
 
-/* libmicrohttpd's MHD_OPTION_NOTIFY_COMPLETED: frees ulfius' request and ends the count of
- * the request in flight that router_callback began. */
+/* libmicrohttpd's MHD_OPTION_NOTIFY_COMPLETED, with the struct app as cls: frees ulfius'
+ * request, ends the count of the request in flight that router_callback began, and on a
+ * connection that stays open checks its next head (next_head.h). */
 void router_request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                               enum MHD_RequestTerminationCode toe);
 

@@ -11,11 +11,9 @@
 #include "core/log.h"
 #include "http/app.h"
 #include "http/gate.h"
+#include "http/head.h"
+#include "http/next_head.h"
 #include "http/router.h"
-
-/* Request line and header fields: a JWT is under 1 KiB; libmicrohttpd's own buffer
- * (32 KiB by default) must hold at least this much, so the gate answers first. */
-#define GATE_MAX_HEAD 16384
 
 /* Threading: one thread per connection, fed by the gate (gate.h). A request blocked in
  * PostgreSQL (a lock, a slow statement) holds its own thread only, so requests that do not
@@ -24,7 +22,9 @@
  * database is saturated. libmicrohttpd's epoll worker pool, used before, put many
  * connections on each worker: with a table locked for 20 s, /healthz on a worker whose
  * request waited for the lock went unanswered. Idle and slow clients wait at the gate,
- * which costs a socket, not a thread. Measured against the pool in tests/bench/README.md. */
+ * which costs a socket, not a thread. Measured against the pool in tests/bench/README.md.
+ * The connection's thread also checks each later request head before libmicrohttpd reads
+ * it (next_head.h), which relies on this mode. */
 static int start(struct _u_instance *u, struct app *app, struct gate *g)
 {
     struct MHD_OptionItem options[] = {
@@ -33,7 +33,7 @@ static int start(struct _u_instance *u, struct app *app, struct gate *g)
         {MHD_OPTION_CONNECTION_TIMEOUT, app->cfg.connection_timeout_s, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)router_request_completed, app},
         {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)gate_notify, g},
-        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)next_head_uri_logger, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
@@ -104,7 +104,7 @@ int server_run(struct app *app)
         .max_connections = app->cfg.max_connections,
         .per_address = app->cfg.max_connections_per_address,
         .header_timeout_ms = app->cfg.header_timeout_s * 1000,
-        .max_head = GATE_MAX_HEAD,
+        .max_head = HEAD_MAX,
         .max_body = app->cfg.max_body_bytes,
     };
     struct gate *g = gate_open(&gopt);

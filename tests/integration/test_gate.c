@@ -1,7 +1,8 @@
 /* The connection gate over raw sockets: what libmicrohttpd would answer in HTML or let
  * through (a bad or too large Content-Length, an oversized head, Content-Length with
- * Transfer-Encoding) comes as problem+json; and, on services of their own in the serial
- * resilience phase, the header deadline, the per-address and global connection limits,
+ * Transfer-Encoding) comes as problem+json (later requests on a kept-alive connection:
+ * test_keepalive.c); and, on services of their own in the serial resilience phase, the
+ * header deadline, the per-address and global connection limits,
  * and a normal client served while 600 connections trickle their headers. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -83,19 +84,18 @@ Test(gate, content_length_with_transfer_encoding_is_a_400_problem, .timeout = 30
     expect_problem("POST /v1/cases HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
                    "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                    400);
-    /* The same as a kept-alive connection's second request, which libmicrohttpd reads
-     * without the gate: the router refuses it and closes the connection. */
+    /* Pipelined behind a first request, libmicrohttpd reads it along with the first, before
+     * anything can check it: the first answer closes the connection and the second is never
+     * parsed. (A later request sent after its answer is checked: test_keepalive.c.) */
     const char *two = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
                       "POST /v1/cases HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
                       "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
     char *text;
     exchange(two, strlen(two), &text);
     cr_assert(strncmp(text, "HTTP/1.1 200 ", 13) == 0, "the first request: %.200s", text);
-    const char *second = strstr(text + 1, "HTTP/1.1 ");
-    cr_assert_not_null(second, "no answer to the second request: %.400s", text);
-    assert_problem_response(second, 400);
-    cr_assert(strcasestr(second, "\r\nConnection: close\r\n") != NULL, "the 400 keeps the connection: %.300s",
-              second);
+    cr_assert(strcasestr(text, "\r\nConnection: close\r\n") != NULL, "the first answer keeps the connection: %.300s",
+              text);
+    cr_assert_null(strstr(text + 1, "HTTP/1.1 "), "the pipelined request was answered: %.400s", text);
     free(text);
 }
 

@@ -122,4 +122,13 @@ int http_write_all(int fd, const void *buf, size_t len);
  */
 int http_read_all(int fd, char **out, size_t *len, int timeout_ms);
 
+/*
+ * Reads one response from a kept-alive connection (framed by its Content-Length)
+ * without waiting for the close and without taking any byte after it off fd.
+ * Returns 0 with *out filled (free with http_response_free), or -1 with the
+ * reason set when timeout_ms (<= 0: the module timeout) pass first, the server
+ * closes before the response is whole, or it cannot be parsed.
+ */
+int http_read_response(int fd, struct http_response *out, int timeout_ms);
+
 #endif

@@ -298,6 +298,82 @@ static int parse_answer(const char *p, size_t n, int head_request, struct http_r
     return -1;
 }
 
+/* One byte from fd before the deadline: 1, 0 when the peer closed, -1 on timeout or error. */
+static int read_byte(int fd, char *c, long long deadline, int timeout_ms)
+{
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        long long left = deadline - now_ms();
+        ssize_t n;
+
+        if (left <= 0) {
+            http_fail("read: no whole response within %d ms", timeout_ms);
+            return -1;
+        }
+        if (poll(&p, 1, (int)left) <= 0) {
+            continue;
+        }
+        n = recv(fd, c, 1, MSG_DONTWAIT);
+        if (n == 1) {
+            return 1;
+        }
+        if (n == 0 || errno == ECONNRESET) {
+            return 0;
+        }
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+            http_fail("read: %s", errno_text(errno));
+            return -1;
+        }
+    }
+}
+
+/*
+ * Byte by byte, so that nothing after the response is taken off the socket: on a
+ * kept-alive connection the next response (pipelined requests) or the close is
+ * the caller's to read. Slow, and only for tests' short answers.
+ */
+int http_read_response(int fd, struct http_response *out, int timeout_ms)
+{
+    struct http_buf b = { 0 };
+    long long deadline;
+    size_t need = 0;
+    char c;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (timeout_ms <= 0) {
+        timeout_ms = http_timeout_ms();
+    }
+    deadline = now_ms() + timeout_ms;
+    if (http_buf_append(&b, "", 0) < 0) {
+        return -1;
+    }
+    while (need == 0 || b.len < need) {
+        int got = read_byte(fd, &c, deadline, timeout_ms);
+
+        if (got < 0) {
+            break;
+        }
+        if (got == 0) {
+            http_fail("read: the server closed after %zu bytes of a response", b.len);
+            break;
+        }
+        if (http_buf_append(&b, &c, 1) < 0) {
+            break;
+        }
+        if (need == 0 && b.len >= 4 && memcmp(b.data + b.len - 4, "\r\n\r\n", 4) == 0) {
+            const char *cl = strcasestr(b.data, "\r\nContent-Length:");
+
+            need = b.len + (cl ? strtoull(cl + 17, NULL, 10) : 0);
+        }
+    }
+    if (need != 0 && b.len == need && parse_answer(b.data, b.len, 0, out) == 0) {
+        rc = 0;
+    }
+    http_buf_free(&b);
+    return rc;
+}
+
 int http_raw_request(const char *method, const char *path, const struct http_header *headers,
                      size_t n_headers, const void *body, size_t body_len,
                      struct http_response *out)

@@ -8,6 +8,7 @@
 #include "selftest_fake_server.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -221,5 +222,41 @@ Test(http_raw, read_times_out_while_the_server_stays_open)
     cr_assert_geq(elapsed, 290);
     cr_assert_lt(elapsed, 3000);
     cr_assert_not_null(strstr(http_last_error(), "still open"), "%s", http_last_error());
+    fake_free(&s);
+}
+
+Test(http_raw, one_response_is_read_and_nothing_after_it)
+{
+    static const char first[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst";
+    static const char second[] = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 6\r\n"
+                                 "Connection: close\r\n\r\nsecond";
+    struct fake_server s = { .mode = FAKE_FIRST_BYTES };
+    char both[sizeof first + sizeof second];
+    struct http_response r;
+    char *rest;
+    size_t len;
+    int fd;
+
+    snprintf(both, sizeof both, "%s%s", first, second);
+    s.reply = both;
+    s.reply_len = strlen(both);
+    fake_start(&s);
+    fd = http_connect_raw();
+    cr_assert_geq(fd, 0, "%s", http_last_error());
+    cr_assert_eq(http_write_all(fd, "GET / HTTP/1.1\r\n\r\n", 18), 0, "%s", http_last_error());
+    cr_assert_eq(http_read_response(fd, &r, 3000), 0, "%s", http_last_error());
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(r.body, "first");
+    http_response_free(&r);
+    cr_assert_eq(http_read_response(fd, &r, 3000), 0, "%s", http_last_error());
+    cr_assert_eq(r.status, 431);
+    cr_assert_str_eq(r.body, "second");
+    http_response_free(&r);
+    cr_assert_eq(http_read_all(fd, &rest, &len, 3000), 0, "%s", http_last_error());
+    cr_assert_eq(len, 0);
+    free(rest);
+    cr_assert_eq(http_read_response(fd, &r, 300), -1, "a response read from a closed connection");
+    close(fd);
+    fake_stop(&s);
     fake_free(&s);
 }
