@@ -64,16 +64,18 @@ $$
 (SELECT e.* FROM worklist_entries e
   WHERE (p_code IS NULL OR p_code = p_list) AND p_caseworker IS NULL
     AND e.municipality = claim_municipality() AND e.list = p_list
-    AND e.since <= danish_today() AND e.since >= coalesce(danish_today() - flag_window(p_list), '-infinity')
-    AND (e.since, e.id) > (p_since, p_id)
+    AND e.since <= danish_today()
+    AND (e.since, e.id) > (keyset_since(p_since, coalesce(danish_today() - flag_window(p_list), '-infinity')),
+                           keyset_bigint(p_since, p_id, coalesce(danish_today() - flag_window(p_list), '-infinity')))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
   ORDER BY e.since, e.id LIMIT p_limit)
 UNION ALL
 (SELECT e.* FROM worklist_entries e
   WHERE (p_code IS NULL OR p_code = p_list) AND e.caseworker = p_caseworker
     AND e.municipality = claim_municipality() AND e.list = p_list
-    AND e.since <= danish_today() AND e.since >= coalesce(danish_today() - flag_window(p_list), '-infinity')
-    AND (e.since, e.id) > (p_since, p_id)
+    AND e.since <= danish_today()
+    AND (e.since, e.id) > (keyset_since(p_since, coalesce(danish_today() - flag_window(p_list), '-infinity')),
+                           keyset_bigint(p_since, p_id, coalesce(danish_today() - flag_window(p_list), '-infinity')))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
   ORDER BY e.since, e.id LIMIT p_limit)
 $$;

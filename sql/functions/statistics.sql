@@ -2,9 +2,9 @@
 --
 -- Repeatable: applied after the migrations whenever this file changes (see sql/README.md).
 --
--- jit = off on each: these aggregate a municipality, so their plans cost enough to trip
--- PostgreSQL's JIT (jit_above_cost), whose compilation took longer than the query itself
--- (the issue measured 1.7 s of 2.3 s of the progress statistics at 1,000,000 cases).
+-- jit = off on each (and for the whole database since migration 020): PostgreSQL's JIT
+-- compilation took longer than the queries themselves (the issue measured 1.7 s of 2.3 s
+-- of the progress statistics at 1,000,000 cases).
 
 -- Appeal statistics for one municipality and period. Aggregates only; staff see their
 -- own municipality, the appeals board any (it publishes these per municipality). The
@@ -23,11 +23,12 @@ BEGIN
             OR (claim_role() IN ('team_lead', 'auditor', 'caseworker') AND claim_municipality() = p_municipality)) THEN
         RAISE EXCEPTION 'no statistics for that municipality' USING ERRCODE = '42501';
     END IF;
+    -- Decisions issued: from the rollup (statistics_rollup.sql), per kind and in all.
     WITH issued AS (
-        SELECT k.code, d.citizen_id
-          FROM decisions d JOIN reference_items k ON k.id = d.kind_id
-         WHERE d.municipality = p_municipality AND d.status <> 'draft'
-           AND d.notified_on BETWEEN p_from AND p_to),
+        SELECT substr(d.measure, length('decisions_issued:') + 1) AS code, sum(d.value) AS n FROM statistics_days d
+         WHERE d.municipality = p_municipality AND d.measure LIKE 'decisions\_issued:%'
+           AND d.day BETWEEN p_from AND p_to
+         GROUP BY d.measure HAVING sum(d.value) <> 0),
     filed AS (
         SELECT * FROM appeals a
          WHERE a.municipality = p_municipality AND a.received_on BETWEEN p_from AND p_to),
@@ -35,7 +36,7 @@ BEGIN
         SELECT * FROM appeals a
          WHERE a.municipality = p_municipality AND a.status = 'ruled' AND a.ruled_on BETWEEN p_from AND p_to),
     shown AS (
-        SELECT (SELECT count(DISTINCT citizen_id) FROM issued) >= 5 AS decisions,
+        SELECT statistics_five_citizens(p_municipality, 'decisions_issued', p_from, p_to) AS decisions,
                (SELECT count(DISTINCT citizen_id) FROM filed) >= 5 AS appeals,
                (SELECT count(DISTINCT citizen_id) FROM ruled) >= 5 AS rulings)
     SELECT json_build_object(
@@ -43,9 +44,8 @@ BEGIN
         'from', p_from,
         'to', p_to,
         'decisions_issued', CASE WHEN shown.decisions THEN
-            (SELECT json_object_agg(g.code, g.n ORDER BY g.code)
-               FROM (SELECT code, count(*) AS n FROM issued GROUP BY code) g) END,
-        'decisions_issued_total', (SELECT count(*) FROM issued),
+            (SELECT json_object_agg(g.code, g.n ORDER BY g.code) FROM issued g) END,
+        'decisions_issued_total', (SELECT coalesce(sum(g.n), 0) FROM issued g),
         'appeals_filed', (SELECT count(*) FROM filed),
         'appeals_late', CASE WHEN shown.appeals THEN (SELECT count(*) FROM filed WHERE late) END,
         'reconsidered', CASE WHEN shown.appeals THEN
@@ -128,9 +128,9 @@ $$ SELECT round(coalesce((p_figures ->> (p_indicator || '_sum'))::numeric, 0)
 
 -- Progress beyond employment for a municipality and period. Aggregates only, and any
 -- figure over fewer than 5 citizens is withheld so that no one can be recognised. Read from
--- the rollup kept on write (sql/functions/progress_rollup.sql): the sums of the period's
+-- the rollup kept on write (sql/functions/statistics_rollup.sql): the sums of the period's
 -- days, and for the counts "on a day" (citizens with a review, with an intervention since
--- it, cases) the sums of every day up to p_to; progress_five_citizens() says whether a
+-- it, cases) the sums of every day up to p_to; statistics_five_citizens() says whether a
 -- figure is over five citizens or more.
 CREATE OR REPLACE FUNCTION progress_statistics(p_municipality text, p_from date, p_to date) RETURNS json
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp SET jit = off AS
@@ -143,12 +143,12 @@ BEGIN
         RAISE EXCEPTION 'no statistics for that municipality' USING ERRCODE = '42501';
     END IF;
     SELECT jsonb_object_agg(measure, value) INTO f
-      FROM (SELECT d.measure, sum(d.value) AS value FROM progress_days d
+      FROM (SELECT d.measure, sum(d.value) AS value FROM statistics_days d
              WHERE d.municipality = p_municipality AND d.day BETWEEN p_from AND p_to
                AND d.measure NOT IN ('reviewed', 'with_intervention', 'cases_created')
              GROUP BY d.measure
             UNION ALL
-            SELECT d.measure, sum(d.value) FROM progress_days d
+            SELECT d.measure, sum(d.value) FROM statistics_days d
              WHERE d.municipality = p_municipality AND d.day <= p_to
                AND d.measure IN ('reviewed', 'with_intervention', 'cases_created')
              GROUP BY d.measure) m;
@@ -164,11 +164,11 @@ BEGIN
                coalesce((f ->> 'cases_created')::bigint, 0) AS cases,
                coalesce((f ->> 'caseworker_changes')::bigint, 0) AS changes),
     shown AS (
-        SELECT progress_five_citizens(p_municipality, 'reviews_completed', p_from, p_to) AS reviews,
+        SELECT statistics_five_citizens(p_municipality, 'reviews_completed', p_from, p_to) AS reviews,
                n.reviewed >= 5 AS reviewed,
-               progress_five_citizens(p_municipality, 'overall_decisions', p_from, p_to) AS overall,
-               progress_five_citizens(p_municipality, 'pairs', p_from, p_to) AS pairs,
-               progress_five_citizens(p_municipality, 'cases_created', '-infinity', p_to) AS cases
+               statistics_five_citizens(p_municipality, 'overall_decisions', p_from, p_to) AS overall,
+               statistics_five_citizens(p_municipality, 'pairs', p_from, p_to) AS pairs,
+               statistics_five_citizens(p_municipality, 'cases_created', '-infinity', p_to) AS cases
           FROM n)
     SELECT json_build_object(
         'municipality', p_municipality, 'from', p_from, 'to', p_to,

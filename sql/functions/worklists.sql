@@ -10,6 +10,19 @@
 -- worklist_entries (kept on write) that hold today, read through an index in list order,
 -- so a page reads its own rows and not the municipality's.
 
+-- Where a page starts in (since, id) order: after the cursor (p_since, p_id), and never
+-- before p_floor (the first day a row can still hold). Both in one row comparison, so that
+-- the index scan starts there instead of filtering the rows before it. STABLE, not
+-- IMMUTABLE: PostgreSQL inlines a function only into an expression no less volatile than
+-- it says it is, and the floor depends on today; not inlined, the comparison is no index
+-- condition.
+CREATE OR REPLACE FUNCTION keyset_since(p_since date, p_floor date) RETURNS date LANGUAGE sql STABLE AS
+$$ SELECT greatest(p_since, p_floor - 1) $$;
+CREATE OR REPLACE FUNCTION keyset_uuid(p_since date, p_id uuid, p_floor date) RETURNS uuid LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN p_since >= p_floor THEN p_id ELSE 'ffffffff-ffff-ffff-ffff-ffffffffffff' END $$;
+CREATE OR REPLACE FUNCTION keyset_bigint(p_since date, p_id bigint, p_floor date) RETURNS bigint LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN p_since >= p_floor THEN p_id ELSE 9223372036854775807 END $$;
+
 -- One page of one stored list. p_shift: days the list adds to the stored date (a wait
 -- counted from the request); p_window: the days a row holds at most (so the scan starts
 -- at today - p_window instead of at the oldest row that ever held); p_one_per_case: a case
@@ -23,8 +36,10 @@ CREATE OR REPLACE FUNCTION worklist_entry_page(p_list text, p_caseworker text, p
 $$
 (SELECT e.* FROM worklist_entries e
   WHERE p_caseworker IS NULL AND e.municipality = claim_municipality() AND e.list = p_list
-    AND e.since <= danish_today() - p_shift AND e.since >= coalesce(danish_today() - p_window, '-infinity')
-    AND (e.since, e.resource_id) > (p_since - p_shift, p_id)
+    AND e.since <= danish_today() - p_shift
+    AND (e.since, e.resource_id)
+        > (keyset_since(p_since - p_shift, coalesce(danish_today() - p_window, '-infinity')),
+           keyset_uuid(p_since - p_shift, p_id, coalesce(danish_today() - p_window, '-infinity')))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
     AND NOT (p_one_per_case AND EXISTS (
             SELECT 1 FROM worklist_entries o
@@ -34,8 +49,10 @@ $$
 UNION ALL
 (SELECT e.* FROM worklist_entries e
   WHERE e.caseworker = p_caseworker AND e.municipality = claim_municipality() AND e.list = p_list
-    AND e.since <= danish_today() - p_shift AND e.since >= coalesce(danish_today() - p_window, '-infinity')
-    AND (e.since, e.resource_id) > (p_since - p_shift, p_id)
+    AND e.since <= danish_today() - p_shift
+    AND (e.since, e.resource_id)
+        > (keyset_since(p_since - p_shift, coalesce(danish_today() - p_window, '-infinity')),
+           keyset_uuid(p_since - p_shift, p_id, coalesce(danish_today() - p_window, '-infinity')))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
     AND NOT (p_one_per_case AND EXISTS (
             SELECT 1 FROM worklist_entries o

@@ -1,4 +1,5 @@
--- The rollup behind the progress statistics (migration 019 says what each measure is):
+-- The rollup behind the progress and appeal statistics (migration 019 says what each
+-- measure is):
 -- what each citizen adds to each figure on each day, refreshed by triggers in the same
 -- transaction as any write that changes it, and its sums per municipality and day.
 --
@@ -6,8 +7,8 @@
 -- A change of these rules changes what is stored, so the file ends by rebuilding it.
 
 -- What the given citizens add to each measure on each day, from the data as it is now:
--- the same rules as the progress statistics always had (sql/functions/statistics.sql).
-CREATE OR REPLACE FUNCTION progress_rows_of(p_citizens uuid[])
+-- the same rules as the statistics always had (sql/functions/statistics.sql).
+CREATE OR REPLACE FUNCTION statistics_rows_of(p_citizens uuid[])
     RETURNS TABLE (municipality text, citizen_id uuid, measure text, day date, value bigint)
     LANGUAGE sql STABLE AS
 $$
@@ -80,8 +81,10 @@ contributions AS (
     SELECT d.municipality, d.citizen_id, m.measure, d.notified_on, m.value
       FROM their_cases c
       JOIN decisions d ON d.case_id = c.id AND d.status <> 'draft' AND d.notified_on IS NOT NULL
-      JOIN reference_items k ON k.id = d.kind_id AND k.code IN ('overall', 'no_intervention'),
-           LATERAL (VALUES ('overall_decisions', 1), ('no_intervention_decisions', (k.code = 'no_intervention')::int))
+      JOIN reference_items k ON k.id = d.kind_id,
+           LATERAL (VALUES ('decisions_issued', 1), ('decisions_issued:' || k.code, 1),
+                           ('overall_decisions', (k.code IN ('overall', 'no_intervention'))::int),
+                           ('no_intervention_decisions', (k.code = 'no_intervention')::int))
                    AS m(measure, value)
     UNION ALL
     SELECT c.municipality, c.citizen_id, 'cases_created', (c.created_at AT TIME ZONE 'Europe/Copenhagen')::date, 1
@@ -100,7 +103,7 @@ $$;
 -- and day with their rows, in one statement, in the transaction of the write that called
 -- it. Writers of one municipality's sums first take its lock, in municipality order, so
 -- two transactions adding to the same days queue instead of deadlocking.
-CREATE OR REPLACE FUNCTION progress_refresh(p_citizens uuid[]) RETURNS void
+CREATE OR REPLACE FUNCTION statistics_refresh(p_citizens uuid[]) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 DECLARE
@@ -113,25 +116,25 @@ BEGIN
     IF cardinality(p_citizens) > 1000 THEN
         PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('progress_days'), hashtext(m.municipality))
+    PERFORM pg_advisory_xact_lock(hashtext('statistics_days'), hashtext(m.municipality))
        FROM (SELECT DISTINCT c.municipality FROM cases c WHERE c.citizen_id = ANY (p_citizens) ORDER BY 1) m;
     WITH wanted AS MATERIALIZED (
-        SELECT * FROM progress_rows_of(p_citizens)),
+        SELECT * FROM statistics_rows_of(p_citizens)),
     gone AS (
-        DELETE FROM progress_citizen_days o
+        DELETE FROM statistics_citizen_days o
          WHERE o.citizen_id = ANY (p_citizens)
            AND NOT EXISTS (SELECT 1 FROM wanted w
                             WHERE (w.citizen_id, w.municipality, w.measure, w.day, w.value)
                                   = (o.citizen_id, o.municipality, o.measure, o.day, o.value))
         RETURNING o.municipality, o.measure, o.day, -o.value AS value),
     came AS (
-        INSERT INTO progress_citizen_days (municipality, citizen_id, measure, day, value)
+        INSERT INTO statistics_citizen_days (municipality, citizen_id, measure, day, value)
         SELECT w.municipality, w.citizen_id, w.measure, w.day, w.value FROM wanted w
-         WHERE NOT EXISTS (SELECT 1 FROM progress_citizen_days o
+         WHERE NOT EXISTS (SELECT 1 FROM statistics_citizen_days o
                             WHERE (o.citizen_id, o.municipality, o.measure, o.day, o.value)
                                   = (w.citizen_id, w.municipality, w.measure, w.day, w.value))
         RETURNING municipality, measure, day, value)
-    INSERT INTO progress_days AS t (municipality, measure, day, value)
+    INSERT INTO statistics_days AS t (municipality, measure, day, value)
     SELECT municipality, measure, day, sum(value) FROM (SELECT * FROM gone UNION ALL SELECT * FROM came) c
      GROUP BY municipality, measure, day HAVING sum(value) <> 0
      ORDER BY municipality, measure, day
@@ -139,70 +142,92 @@ BEGIN
     PERFORM set_config('plan_cache_mode', plan_mode, true);
 END
 $$;
-REVOKE EXECUTE ON FUNCTION progress_refresh(uuid[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION statistics_refresh(uuid[]) FROM PUBLIC;
 
--- The statement-level trigger of a table: TG_ARGV[0] names the citizen column of the
--- changed rows (the transition table "changed"), or is "case_id" for rows that know only
--- their case.
-CREATE OR REPLACE FUNCTION progress_follow() RETURNS trigger
+-- The statement-level trigger of a table, over its changed rows (transition tables
+-- new_rows, old_rows): TG_ARGV[0] is the rows' citizen column, or "case_id" for rows that
+-- know only their case; the further arguments are the columns the statistics read, so
+-- that an update of other columns (a draft's text, a case's next review date) refreshes
+-- nothing. The names come from the trigger definitions below, not from any caller.
+CREATE OR REPLACE FUNCTION statistics_follow() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 DECLARE
     citizens uuid[];
 BEGIN
-    IF TG_ARGV[0] = 'case_id' THEN
-        SELECT array_agg(DISTINCT c.citizen_id) INTO citizens FROM changed x JOIN cases c ON c.id = x.case_id;
+    IF TG_OP = 'INSERT' THEN
+        EXECUTE 'SELECT array_agg(DISTINCT ' || statistics_citizen_of(TG_ARGV[0], 'n') || ') FROM new_rows n'
+            INTO citizens;
+    ELSIF TG_OP = 'DELETE' THEN
+        EXECUTE 'SELECT array_agg(DISTINCT ' || statistics_citizen_of(TG_ARGV[0], 'o') || ') FROM old_rows o'
+            INTO citizens;
     ELSE
-        EXECUTE format('SELECT array_agg(DISTINCT %I) FROM changed', TG_ARGV[0]) INTO citizens;
+        EXECUTE 'SELECT array_agg(DISTINCT x) FROM new_rows n JOIN old_rows o ON o.id = n.id, '
+                || 'LATERAL (VALUES (' || statistics_citizen_of(TG_ARGV[0], 'n') || '), ('
+                || statistics_citizen_of(TG_ARGV[0], 'o') || ')) AS v(x) '
+                || 'WHERE (' || (SELECT string_agg('n.' || quote_ident(c), ', ') FROM unnest(TG_ARGV[1:]) c)
+                || ') IS DISTINCT FROM ('
+                || (SELECT string_agg('o.' || quote_ident(c), ', ') FROM unnest(TG_ARGV[1:]) c) || ')'
+            INTO citizens;
     END IF;
-    PERFORM progress_refresh(citizens);
+    PERFORM statistics_refresh(citizens);
     RETURN NULL;
 END
 $$;
-REVOKE EXECUTE ON FUNCTION progress_follow() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION statistics_follow() FROM PUBLIC;
 
-CREATE OR REPLACE TRIGGER cases_progress_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER cases_progress_update AFTER UPDATE ON cases REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER cases_progress_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER reviews_progress_insert AFTER INSERT ON reviews REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER reviews_progress_update AFTER UPDATE ON reviews REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER reviews_progress_delete AFTER DELETE ON reviews REFERENCING OLD TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER decisions_progress_insert AFTER INSERT ON decisions REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER decisions_progress_update AFTER UPDATE ON decisions REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER decisions_progress_delete AFTER DELETE ON decisions REFERENCING OLD TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER interventions_progress_insert AFTER INSERT ON interventions REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER interventions_progress_update AFTER UPDATE ON interventions REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER interventions_progress_delete AFTER DELETE ON interventions REFERENCING OLD TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('citizen_id');
-CREATE OR REPLACE TRIGGER caseworker_assignments_progress_insert AFTER INSERT ON caseworker_assignments
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('case_id');
-CREATE OR REPLACE TRIGGER caseworker_assignments_progress_update AFTER UPDATE ON caseworker_assignments
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('case_id');
-CREATE OR REPLACE TRIGGER caseworker_assignments_progress_delete AFTER DELETE ON caseworker_assignments
-    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION progress_follow('case_id');
+-- The citizen of a changed row aliased p_alias, as an SQL expression (statistics_follow).
+CREATE OR REPLACE FUNCTION statistics_citizen_of(p_column text, p_alias text) RETURNS text LANGUAGE sql IMMUTABLE AS
+$$ SELECT CASE p_column WHEN 'case_id' THEN '(SELECT c.citizen_id FROM cases c WHERE c.id = ' || p_alias || '.case_id)'
+                        ELSE p_alias || '.' || quote_ident(p_column) END $$;
+
+CREATE OR REPLACE TRIGGER cases_statistics_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER cases_statistics_update AFTER UPDATE ON cases
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id', 'citizen_id', 'municipality', 'created_at', 'target_group_since');
+CREATE OR REPLACE TRIGGER cases_statistics_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER reviews_statistics_insert AFTER INSERT ON reviews REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER reviews_statistics_update AFTER UPDATE ON reviews
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id', 'citizen_id', 'municipality', 'case_id', 'status', 'completed_on', 'who5_items', 'caseworker_ratings', 'citizen_ratings');
+CREATE OR REPLACE TRIGGER reviews_statistics_delete AFTER DELETE ON reviews REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER decisions_statistics_insert AFTER INSERT ON decisions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER decisions_statistics_update AFTER UPDATE ON decisions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id', 'citizen_id', 'municipality', 'case_id', 'status', 'notified_on', 'kind_id');
+CREATE OR REPLACE TRIGGER decisions_statistics_delete AFTER DELETE ON decisions REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER interventions_statistics_insert AFTER INSERT ON interventions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER interventions_statistics_update AFTER UPDATE ON interventions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id', 'citizen_id', 'municipality', 'case_id', 'started_on');
+CREATE OR REPLACE TRIGGER interventions_statistics_delete AFTER DELETE ON interventions REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+CREATE OR REPLACE TRIGGER caseworker_assignments_statistics_insert AFTER INSERT ON caseworker_assignments REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('case_id');
+CREATE OR REPLACE TRIGGER caseworker_assignments_statistics_update AFTER UPDATE ON caseworker_assignments
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('case_id', 'case_id', 'municipality', 'role', 'assigned_at');
+CREATE OR REPLACE TRIGGER caseworker_assignments_statistics_delete AFTER DELETE ON caseworker_assignments REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('case_id');
 
 -- 1 when at least five citizens add to measure on the days from p_from to p_to: reads the
 -- rows of those days until it has met five, so it stops early in any municipality where
 -- the figure is shown.
-CREATE OR REPLACE FUNCTION progress_five_citizens(p_municipality text, p_measure text, p_from date, p_to date)
+CREATE OR REPLACE FUNCTION statistics_five_citizens(p_municipality text, p_measure text, p_from date, p_to date)
     RETURNS boolean LANGUAGE plpgsql STABLE AS
 $$
 DECLARE
     seen uuid[] := '{}';
     row record;
 BEGIN
-    FOR row IN SELECT p.citizen_id FROM progress_citizen_days p
+    FOR row IN SELECT p.citizen_id FROM statistics_citizen_days p
                 WHERE p.municipality = p_municipality AND p.measure = p_measure AND p.day BETWEEN p_from AND p_to
     LOOP
         IF NOT row.citizen_id = ANY (seen) THEN
@@ -217,5 +242,5 @@ END
 $$;
 
 -- The stored rollup follows these rules: rebuilt whole whenever this file changes.
-TRUNCATE progress_citizen_days, progress_days;
-SELECT progress_refresh(array_agg(id)) FROM citizens;
+TRUNCATE statistics_citizen_days, statistics_days;
+SELECT statistics_refresh(array_agg(id)) FROM citizens;
