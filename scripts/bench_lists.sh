@@ -258,7 +258,8 @@ for label in "${labels[@]}"; do
 done
 echo "($rounds rounds x $repeat calls per endpoint and shape; times in ms, curl's time_total)"
 # The plans behind the lists at national scale, as the service's role (tests/bench/README.md).
-"$psql" -X -q "${app_url[national]}" -f tests/bench/explain.sql > "$state/explain.txt" 2>&1 ||
+"$psql" -X -q -v ON_ERROR_STOP=1 -v owner_url="${owner_url[national]}" "${app_url[national]}" \
+    -f tests/bench/explain.sql > "$state/explain.txt" 2>&1 ||
     failures+=("EXPLAIN of the list queries failed: see $state/explain.txt")
 echo "EXPLAIN (ANALYZE, BUFFERS) of the list queries at national scale: $state/explain.txt"
 if [ "${#failures[@]}" -gt 0 ]; then

@@ -32,6 +32,14 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT w.since, w.resource_id FROM worklis
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.since, e.id FROM flag_page(NULL, NULL, :first_since, 0, 26) e ORDER BY e.since, e.id;
 \echo == /v1/flags?code=review_overdue
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.since, e.id FROM flag_page(NULL, 'review_overdue', :first_since, 0, 26) e ORDER BY e.since, e.id;
-\echo == /v1/caseload
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT caseload('{"young": {"min": 35, "max": 50}, "adult": {"min": 40, "max": 55}, "ressourceforloeb": {"min": 30, "max": 40}, "job_ready": {"min": 50, "max": 70}}');
+\echo == /v1/caseload (one page of caseworkers)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM caseload_page('{"young": {"min": 35, "max": 50}, "adult": {"min": 40, "max": 55}, "ressourceforloeb": {"min": 30, "max": 40}, "job_ready": {"min": 50, "max": 70}}', NULL, '', 26);
 ROLLBACK;
+-- The statistics functions are SECURITY DEFINER over the rollup, which only its owner
+-- reads: their two queries, as the owner, for the last year.
+\c :owner_url
+SELECT (current_date - interval '1 year')::date AS year_ago \gset
+\echo == /v1/stats/progress and decisions of /v1/stats/appeals: the period's sums
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT d.measure, sum(d.value) FROM statistics_days d WHERE d.municipality = '101' AND d.day BETWEEN :'year_ago' AND current_date GROUP BY d.measure;
+\echo == five citizens or more (statistics_five_citizens, reviews completed in the period)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT p.citizen_id FROM statistics_citizen_days p WHERE p.municipality = '101' AND p.measure = 'reviews_completed' AND p.day BETWEEN :'year_ago' AND current_date LIMIT 5;
