@@ -65,8 +65,8 @@ $$
   WHERE (p_code IS NULL OR p_code = p_list) AND p_caseworker IS NULL
     AND e.municipality = claim_municipality() AND e.list = p_list
     AND e.since <= danish_today()
-    AND (e.since, e.id) > (keyset_since(p_since, coalesce(danish_today() - flag_window(p_list), '-infinity')),
-                           keyset_bigint(p_since, p_id, coalesce(danish_today() - flag_window(p_list), '-infinity')))
+    AND (e.since, e.id) > (keyset_since(p_since, keyset_floor(flag_window(p_list))),
+                           keyset_bigint(p_since, p_id, keyset_floor(flag_window(p_list))))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
   ORDER BY e.since, e.id LIMIT p_limit)
 UNION ALL
@@ -74,8 +74,8 @@ UNION ALL
   WHERE (p_code IS NULL OR p_code = p_list) AND e.caseworker = p_caseworker
     AND e.municipality = claim_municipality() AND e.list = p_list
     AND e.since <= danish_today()
-    AND (e.since, e.id) > (keyset_since(p_since, coalesce(danish_today() - flag_window(p_list), '-infinity')),
-                           keyset_bigint(p_since, p_id, coalesce(danish_today() - flag_window(p_list), '-infinity')))
+    AND (e.since, e.id) > (keyset_since(p_since, keyset_floor(flag_window(p_list))),
+                           keyset_bigint(p_since, p_id, keyset_floor(flag_window(p_list))))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
   ORDER BY e.since, e.id LIMIT p_limit)
 $$;

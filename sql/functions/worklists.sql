@@ -16,6 +16,12 @@
 -- IMMUTABLE: PostgreSQL inlines a function only into an expression no less volatile than
 -- it says it is, and the floor depends on today; not inlined, the comparison is no index
 -- condition.
+-- The first day a row of a list that holds at most p_window days can still hold (NULL: no
+-- such day). A CASE, not coalesce(): under row-level security PostgreSQL lets only
+-- expressions it knows cannot leak into an index condition, and it does not know that
+-- of COALESCE, which kept the whole comparison out of the index.
+CREATE OR REPLACE FUNCTION keyset_floor(p_window integer) RETURNS date LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN p_window IS NULL THEN '-infinity'::date ELSE danish_today() - p_window END $$;
 CREATE OR REPLACE FUNCTION keyset_since(p_since date, p_floor date) RETURNS date LANGUAGE sql STABLE AS
 $$ SELECT greatest(p_since, p_floor - 1) $$;
 CREATE OR REPLACE FUNCTION keyset_uuid(p_since date, p_id uuid, p_floor date) RETURNS uuid LANGUAGE sql STABLE AS
@@ -38,8 +44,8 @@ $$
   WHERE p_caseworker IS NULL AND e.municipality = claim_municipality() AND e.list = p_list
     AND e.since <= danish_today() - p_shift
     AND (e.since, e.resource_id)
-        > (keyset_since(p_since - p_shift, coalesce(danish_today() - p_window, '-infinity')),
-           keyset_uuid(p_since - p_shift, p_id, coalesce(danish_today() - p_window, '-infinity')))
+        > (keyset_since(p_since - p_shift, keyset_floor(p_window)),
+           keyset_uuid(p_since - p_shift, p_id, keyset_floor(p_window)))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
     AND NOT (p_one_per_case AND EXISTS (
             SELECT 1 FROM worklist_entries o
@@ -51,8 +57,8 @@ UNION ALL
   WHERE e.caseworker = p_caseworker AND e.municipality = claim_municipality() AND e.list = p_list
     AND e.since <= danish_today() - p_shift
     AND (e.since, e.resource_id)
-        > (keyset_since(p_since - p_shift, coalesce(danish_today() - p_window, '-infinity')),
-           keyset_uuid(p_since - p_shift, p_id, coalesce(danish_today() - p_window, '-infinity')))
+        > (keyset_since(p_since - p_shift, keyset_floor(p_window)),
+           keyset_uuid(p_since - p_shift, p_id, keyset_floor(p_window)))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
     AND NOT (p_one_per_case AND EXISTS (
             SELECT 1 FROM worklist_entries o
