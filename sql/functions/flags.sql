@@ -52,44 +52,49 @@ CREATE OR REPLACE FUNCTION flag_window(p_list text) RETURNS integer LANGUAGE sql
 $$ SELECT CASE p_list WHEN 'exemption_expiring' THEN 30 END $$;
 
 -- GET /v1/flags: a page of the flags that hold today in the caller's municipality, in the
--- order they were raised (since, then the row's id), optionally of one caseworker and one
--- code. Each flag code is its own index range of the rows that hold today (a flag comes
--- true on a stored date, so "holds today" is a range of since), merged in order; the
--- codes and the caseworker's or municipality's scan that do not apply are switched off by
--- their parameters, so one cached plan serves every filter.
-CREATE OR REPLACE FUNCTION flag_code_page(p_code text, p_list text, p_caseworker text, p_since date, p_id bigint,
-                                          p_limit integer)
+-- order they were raised (since, then the case, then the row), optionally of one
+-- caseworker and one code. Each flag code is its own index range of the rows that hold
+-- today (a flag comes true on a stored date, so "holds today" is a range of since),
+-- merged in order; the codes and the caseworker's or municipality's scan that do not
+-- apply are switched off by their parameters, so one cached plan serves every filter.
+CREATE OR REPLACE FUNCTION flag_code_page(p_code text, p_list text, p_caseworker text, p_since date,
+                                          p_case uuid, p_id bigint, p_limit integer)
     RETURNS SETOF worklist_entries LANGUAGE sql STABLE AS
 $$
 (SELECT e.* FROM worklist_entries e
   WHERE (p_code IS NULL OR p_code = p_list) AND p_caseworker IS NULL
     AND e.municipality = claim_municipality() AND e.list = p_list
     AND e.since <= danish_today()
-    AND (e.since, e.id) > (keyset_since(p_since, keyset_floor(flag_window(p_list))),
-                           keyset_bigint(p_since, p_id, keyset_floor(flag_window(p_list))))
+    AND (e.since, e.resource_id, e.id) > (keyset_since(p_since, keyset_floor(flag_window(p_list))),
+                                          keyset_uuid(p_since, p_case, keyset_floor(flag_window(p_list))),
+                                          keyset_bigint(p_since, p_id, keyset_floor(flag_window(p_list))))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
-  ORDER BY e.since, e.id LIMIT p_limit)
+  ORDER BY e.since, e.resource_id, e.id LIMIT p_limit)
 UNION ALL
 (SELECT e.* FROM worklist_entries e
   WHERE (p_code IS NULL OR p_code = p_list) AND e.caseworker = p_caseworker
     AND e.municipality = claim_municipality() AND e.list = p_list
     AND e.since <= danish_today()
-    AND (e.since, e.id) > (keyset_since(p_since, keyset_floor(flag_window(p_list))),
-                           keyset_bigint(p_since, p_id, keyset_floor(flag_window(p_list))))
+    AND (e.since, e.resource_id, e.id) > (keyset_since(p_since, keyset_floor(flag_window(p_list))),
+                                          keyset_uuid(p_since, p_case, keyset_floor(flag_window(p_list))),
+                                          keyset_bigint(p_since, p_id, keyset_floor(flag_window(p_list))))
     AND e.holds_from <= danish_today() AND (e.holds_until IS NULL OR e.holds_until >= danish_today())
-  ORDER BY e.since, e.id LIMIT p_limit)
+  ORDER BY e.since, e.resource_id, e.id LIMIT p_limit)
 $$;
 
-CREATE OR REPLACE FUNCTION flag_page(p_caseworker text, p_code text, p_since date, p_id bigint, p_limit integer)
+CREATE OR REPLACE FUNCTION flag_page(p_caseworker text, p_code text, p_since date, p_case uuid, p_id bigint,
+                                     p_limit integer)
     RETURNS SETOF worklist_entries LANGUAGE sql STABLE AS
 $$
 SELECT * FROM (
-    SELECT * FROM flag_code_page(p_code, 'review_overdue', p_caseworker, p_since, p_id, p_limit)
+    SELECT * FROM flag_code_page(p_code, 'review_overdue', p_caseworker, p_since, p_case, p_id, p_limit)
     UNION ALL
-    SELECT * FROM flag_code_page(p_code, 'kontanthjaelp_year_without_assessment', p_caseworker, p_since, p_id, p_limit)
+    SELECT * FROM flag_code_page(p_code, 'kontanthjaelp_year_without_assessment', p_caseworker, p_since, p_case, p_id,
+                                 p_limit)
     UNION ALL
-    SELECT * FROM flag_code_page(p_code, 'fleksjob_low_hours_without_progression', p_caseworker, p_since, p_id, p_limit)
+    SELECT * FROM flag_code_page(p_code, 'fleksjob_low_hours_without_progression', p_caseworker, p_since, p_case, p_id,
+                                 p_limit)
     UNION ALL
-    SELECT * FROM flag_code_page(p_code, 'exemption_expiring', p_caseworker, p_since, p_id, p_limit)) e
- ORDER BY e.since, e.id LIMIT p_limit
+    SELECT * FROM flag_code_page(p_code, 'exemption_expiring', p_caseworker, p_since, p_case, p_id, p_limit)) e
+ ORDER BY e.since, e.resource_id, e.id LIMIT p_limit
 $$;

@@ -445,7 +445,7 @@ Test(flags, the_list_filters_by_code_and_caseworker_within_the_municipality, .ti
 
     /* Page by page, one row at a time. */
     json_t *rows = json_array();
-    char cursor[64] = "";
+    char cursor[128] = "";
     for (int page = 0; page < 5; page++) {
         char path[320];
         snprintf(path, sizeof(path), "/v1/flags?code=%s&caseworker=%s&limit=1%s%s", OVERDUE, cw.sub,

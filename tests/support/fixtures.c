@@ -870,7 +870,7 @@ void fx_create_exemption(const struct fx_actor *staff, const char *case_id, cons
 json_t *fx_access_log_rows(const struct fx_actor *auditor, const char *resource_id)
 {
     json_t *rows = json_array();
-    char cursor[64] = "";
+    char cursor[128] = "";
     for (int page = 0; page < 200; page++) {
         char path[256];
         snprintf(path, sizeof(path), "/v1/access-log?limit=100%s%s%s%s", resource_id ? "&resource_id=" : "",
@@ -923,7 +923,7 @@ void fx_assert_logged(json_t *rows, const char *request_id, const char *action, 
 json_t *fx_worklist_row(const struct fx_actor *a, const char *decision_id)
 {
     json_t *found = NULL;
-    char cursor[64] = "";
+    char cursor[128] = "";
     for (int page = 0; page < 200; page++) {
         char path[256];
         snprintf(path, sizeof(path), "/v1/worklists/remitted-decisions?limit=100%s%s", *cursor ? "&cursor=" : "",
@@ -1210,7 +1210,7 @@ json_t *fx_find_flag(json_t *flags, const char *code, int allow_many)
 json_t *fx_flag_rows(const struct fx_actor *a, const char *code, const char *caseworker)
 {
     json_t *rows = json_array();
-    char cursor[64] = "";
+    char cursor[128] = "";
     for (int page = 0; page < 100; page++) {
         char path[320];
         snprintf(path, sizeof(path), "/v1/flags?code=%s&caseworker=%s&limit=100%s%s", code, caseworker,

@@ -14,19 +14,20 @@ struct flag_filter {
     const char *caseworker;     /* the case's caseworker; NULL for all */
 };
 
-/* Where a page of flags starts: after the row of since and id. */
+/* Where a page of flags starts: after the row of since, case and id. */
 struct flag_cursor {
     char since[11];
+    char case_id[37];
     char id[20];
 };
 
-/* Reads a cursor this service gave out ("<since>_<row id>"); NULL is the start of the
- * list. 0, or -1 when it is not one. */
+/* Reads a cursor this service gave out ("<since>_<case id>_<row id>"); NULL is the start
+ * of the list. 0, or -1 when it is not one. */
 int flag_cursor_read(const char *cursor, struct flag_cursor *c);
 
 /* Rows of (cursor, {case_id, citizen_id, caseworker, code, since, why}) for the open cases
  * of the caller's municipality, one per flag, after the cursor, in the order the flags
- * were raised (since, then the row's id). The caller PQclear()s *res. */
+ * were raised (since, then the case, then the row's id). The caller PQclear()s *res. */
 enum db_status flag_list(struct db_conn *db, const struct flag_filter *f, const struct flag_cursor *after,
                          const struct page *p, PGresult **res);
 
