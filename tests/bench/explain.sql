@@ -29,9 +29,9 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT w.since, w.resource_id FROM worklis
 \echo == processing-deadlines
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT w.since, w.resource_id FROM worklist_processing_deadlines(NULL, :first_since, :first_id, 26, '{"application": 42, "intervention_request": 30}') w ORDER BY w.since, w.resource_id;
 \echo == /v1/flags
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.since, e.id FROM flag_page(NULL, NULL, :first_since, 0, 26) e ORDER BY e.since, e.id;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.since, e.resource_id, e.id FROM flag_page(NULL, NULL, :first_since, :first_id, 0, 26) e ORDER BY e.since, e.resource_id, e.id;
 \echo == /v1/flags?code=review_overdue
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.since, e.id FROM flag_page(NULL, 'review_overdue', :first_since, 0, 26) e ORDER BY e.since, e.id;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.since, e.resource_id, e.id FROM flag_page(NULL, 'review_overdue', :first_since, :first_id, 0, 26) e ORDER BY e.since, e.resource_id, e.id;
 \echo == /v1/caseload (one page of caseworkers)
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM caseload_page('{"young": {"min": 35, "max": 50}, "adult": {"min": 40, "max": 55}, "ressourceforloeb": {"min": 30, "max": 40}, "job_ready": {"min": 50, "max": 70}}', NULL, '', 26);
 ROLLBACK;
