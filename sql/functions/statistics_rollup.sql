@@ -107,15 +107,12 @@ CREATE OR REPLACE FUNCTION statistics_refresh(p_citizens uuid[]) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 DECLARE
-    plan_mode CONSTANT text := current_setting('plan_cache_mode');
+    plan_mode text;
 BEGIN
     IF coalesce(cardinality(p_citizens), 0) = 0 THEN
         RETURN;
     END IF;
-    -- A bulk write gets plans made for its number of citizens, a small one the cached plan.
-    IF cardinality(p_citizens) > 1000 THEN
-        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
-    END IF;
+    plan_mode := plan_for_rows(cardinality(p_citizens));
     PERFORM pg_advisory_xact_lock(hashtext('statistics_days'), hashtext(m.municipality))
        FROM (SELECT DISTINCT c.municipality FROM cases c WHERE c.citizen_id = ANY (p_citizens) ORDER BY 1) m;
     -- The difference between the rows the citizens have and those they should have, as a
@@ -187,8 +184,10 @@ CREATE OR REPLACE FUNCTION statistics_citizen_of(p_column text, p_alias text) RE
 $$ SELECT CASE p_column WHEN 'case_id' THEN '(SELECT c.citizen_id FROM cases c WHERE c.id = ' || p_alias || '.case_id)'
                         ELSE p_alias || '.' || quote_ident(p_column) END $$;
 
-CREATE OR REPLACE TRIGGER cases_statistics_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id');
+-- No trigger for a new case: every new case gets its caseworker's assignment in the same
+-- statement (record_caseworker_assignments, sql/functions/cases.sql), whose trigger below
+-- refreshes the citizen once both exist; a second refresh per new case would find nothing
+-- to change.
 CREATE OR REPLACE TRIGGER cases_statistics_update AFTER UPDATE ON cases
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION statistics_follow('citizen_id', 'citizen_id', 'municipality', 'created_at', 'target_group_since');

@@ -113,6 +113,22 @@ SELECT CASE WHEN d.processing_notice_expected_by IS NULL THEN 'application_recei
  WHERE 'application_received' = ANY (p_lists)
 $$;
 
+-- A bulk write (a load, a data fix) gets plans made for its number of rows (hash joins
+-- over the tables); a write of a few keeps the cached plan (index probes). Sets the plan
+-- mode for the rest of the transaction when p_rows is large, and returns the mode to put
+-- back when the caller is done.
+CREATE OR REPLACE FUNCTION plan_for_rows(p_rows integer) RETURNS text LANGUAGE plpgsql AS
+$$
+DECLARE
+    before CONSTANT text := current_setting('plan_cache_mode');
+BEGIN
+    IF p_rows > 1000 THEN
+        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
+    END IF;
+    RETURN before;
+END
+$$;
+
 -- Brings the given lists' rows of the given cases in line with the data: removes the rows
 -- that no longer hold and adds the missing ones; rows that stay keep their id (the order
 -- of GET /v1/flags).
@@ -120,16 +136,12 @@ CREATE OR REPLACE FUNCTION worklist_refresh(p_cases uuid[], p_lists text[]) RETU
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 DECLARE
-    plan_mode CONSTANT text := current_setting('plan_cache_mode');
+    plan_mode text;
 BEGIN
     IF coalesce(cardinality(p_cases), 0) = 0 THEN
         RETURN;
     END IF;
-    -- A bulk write (a load, a data fix) gets plans made for its number of cases (hash
-    -- joins over the tables); a write of a few cases keeps the cached plan (index probes).
-    IF cardinality(p_cases) > 1000 THEN
-        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
-    END IF;
+    plan_mode := plan_for_rows(cardinality(p_cases));
     -- application_received stands for both rows an application can have.
     IF 'application_received' = ANY (p_lists) THEN
         p_lists := p_lists || 'application_notice_passed'::text;
